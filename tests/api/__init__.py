@@ -1,0 +1,1 @@
+"""Tests of the operator clients against the simulator."""
