@@ -1,0 +1,407 @@
+"""Coordinators that poll the operators, and the runtime data of a config entry."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, Concatenate
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    TelcoApiError,
+    TelcoAuthenticationError,
+    TelcoConnectionError,
+    TelcoError,
+)
+from .api.odorik import OdorikClient
+from .api.odorik_models import (
+    ActiveCall,
+    CallStatistics,
+    MobileDataRecord,
+    PublicNumber,
+    Ringing,
+    Route,
+    SimCard,
+)
+from .api.zadarma import ZadarmaClient
+from .api.zadarma_models import Balance, DirectNumber, Sip
+from .const import (
+    CONF_ACCOUNT_INTERVAL,
+    CONF_ACTIVE_CALLS_INTERVAL,
+    CONF_SLOW_INTERVAL,
+    DEFAULT_INTERVALS,
+    DOMAIN,
+    LOGGER,
+    ODORIK_TIMEZONE,
+)
+
+
+@dataclass(kw_only=True)
+class OdorikRuntimeData:
+    """The Odorik client and coordinators of one config entry."""
+
+    client: OdorikClient
+    account: OdorikAccountCoordinator
+    active_calls: OdorikActiveCallsCoordinator
+    mobile_data: OdorikMobileDataCoordinator
+    routing: OdorikRoutingCoordinator
+
+    @property
+    def coordinators(self) -> tuple[TelcoCoordinator[Any], ...]:
+        """Return every coordinator, e.g. to apply new poll intervals."""
+        return (self.account, self.active_calls, self.mobile_data, self.routing)
+
+
+@dataclass(kw_only=True)
+class ZadarmaRuntimeData:
+    """The Zadarma client and coordinators of one config entry."""
+
+    client: ZadarmaClient
+    account: ZadarmaAccountCoordinator
+
+    @property
+    def coordinators(self) -> tuple[TelcoCoordinator[Any], ...]:
+        """Return every coordinator, e.g. to apply new poll intervals."""
+        return (self.account,)
+
+
+type TelcoRuntimeData = OdorikRuntimeData | ZadarmaRuntimeData
+type TelcoConfigEntry = ConfigEntry[TelcoRuntimeData]
+
+
+def map_client_errors[CoordinatorT: TelcoCoordinator[Any], **P, R](
+    func: Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, R]]:
+    """Turn client errors into the errors a coordinator update must raise."""
+
+    @wraps(func)
+    async def wrapper(self: CoordinatorT, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await func(self, *args, **kwargs)
+        except TelcoAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="authentication_failed"
+            ) from err
+        except TelcoConnectionError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except TelcoApiError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="api_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    return wrapper
+
+
+class TelcoCoordinator[DataT](DataUpdateCoordinator[DataT]):
+    """A coordinator whose poll interval is one of the entry's options."""
+
+    config_entry: TelcoConfigEntry
+    interval_option: str
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
+        """Poll at the interval the user chose (or the default)."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {type(self).__name__}",
+            update_interval=self.interval_from(entry.options),
+        )
+
+    def interval_from(self, options: Mapping[str, Any]) -> timedelta:
+        """Return the poll interval that the entry's options ask for."""
+        seconds = options.get(self.interval_option, DEFAULT_INTERVALS[self.interval_option])
+        return timedelta(seconds=seconds)
+
+
+def month_start(now: datetime) -> datetime:
+    """Return the start of ``now``'s month in Prague time (Odorik's billing month)."""
+    local = now.astimezone(ODORIK_TIMEZONE)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def day_start(moment: datetime) -> datetime:
+    """Return the start of ``moment``'s day in Prague time."""
+    local = moment.astimezone(ODORIK_TIMEZONE)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+# --- Odorik -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class OdorikAccount:
+    """One poll of the Odorik account: balance, SIM cards and this month's calls."""
+
+    balance: float
+    sim_cards: dict[str, SimCard]
+    statistics: CallStatistics
+    missed_calls: int
+
+
+class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount]):
+    """Balance, SIM cards (one list request for all) and month-to-date call statistics."""
+
+    interval_option = CONF_ACCOUNT_INTERVAL
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
+        """Remember the client; nothing is requested before the first refresh."""
+        super().__init__(hass, entry)
+        self.client = client
+        # Values the user asked for while the operator still applies them, by
+        # (phone number, setting); shown instead of the old value until the SIM
+        # card's changes_in_progress list is empty again.
+        self.requested: dict[tuple[str, str], Any] = {}
+
+    @map_client_errors
+    async def _async_update_data(self) -> OdorikAccount:
+        now = dt_util.utcnow()
+        start = month_start(now)
+        balance, sim_cards, statistics, missed = await asyncio.gather(
+            self.client.get_balance(),
+            self._fetch_sim_cards(),
+            self.client.get_call_statistics(start=start, end=now),
+            self.client.get_missed_calls(start=start, end=now),
+        )
+        return OdorikAccount(
+            balance=balance,
+            sim_cards=sim_cards,
+            statistics=statistics,
+            missed_calls=sum(item.count for item in missed),
+        )
+
+    async def _fetch_sim_cards(self) -> dict[str, SimCard]:
+        cards = await self.client.get_sim_cards(
+            include_available_data_packages=True, include_available_roaming_settings=True
+        )
+        by_number = {card.phone_number: card for card in cards if card.phone_number}
+        settled = {number for number, card in by_number.items() if not card.changes_in_progress}
+        self.requested = {
+            key: value for key, value in self.requested.items() if key[0] not in settled
+        }
+        return by_number
+
+    async def async_refresh_sim_cards(self) -> None:
+        """Re-read only the SIM cards after a change (not balance or statistics)."""
+        try:
+            sim_cards = await self._fetch_sim_cards()
+        except TelcoError as err:
+            # The change itself went through; the next regular poll shows it.
+            LOGGER.debug("Re-reading the SIM cards after a change failed: %s", err)
+            return
+        if self.data is not None:
+            self.async_set_updated_data(replace(self.data, sim_cards=sim_cards))
+
+    def sim_value(self, card: SimCard, setting: str) -> Any:
+        """Return a SIM setting, or the value the user asked for while it is being applied."""
+        key = (card.phone_number or "", setting)
+        if key in self.requested:
+            return self.requested[key]
+        return getattr(card, setting)
+
+
+class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall]]):
+    """Calls in progress right now."""
+
+    interval_option = CONF_ACTIVE_CALLS_INTERVAL
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
+        """Remember the client."""
+        super().__init__(hass, entry)
+        self.client = client
+
+    @map_client_errors
+    async def _async_update_data(self) -> list[ActiveCall]:
+        return await self.client.get_active_calls()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataUsage:
+    """Month-to-date mobile data of one SIM card."""
+
+    bytes_total: int = 0
+    price: float = 0.0
+
+    def __add__(self, other: DataUsage) -> DataUsage:
+        """Add two usages."""
+        return DataUsage(
+            bytes_total=self.bytes_total + other.bytes_total, price=self.price + other.price
+        )
+
+    @classmethod
+    def of(cls, records: list[MobileDataRecord]) -> DataUsage:
+        """Sum records."""
+        return cls(
+            bytes_total=sum(record.bytes_total for record in records),
+            price=sum(record.price or 0.0 for record in records),
+        )
+
+
+@dataclass
+class MobileDataLedger:
+    """Month-to-date mobile data, accumulated incrementally.
+
+    Records before ``cursor`` are final and summed into ``settled``; each poll
+    re-reads only from ``cursor`` (the start of the last day already seen, whose
+    daily record may still grow), so a poll costs what is new, not the month.
+    """
+
+    month: datetime
+    cursor: datetime
+    settled: dict[str, DataUsage] = field(default_factory=dict)
+
+    @classmethod
+    def for_month_of(cls, now: datetime) -> MobileDataLedger:
+        """Start an empty ledger at the beginning of ``now``'s Prague month."""
+        start = month_start(now)
+        return cls(month=start, cursor=start)
+
+    def add(self, records: list[MobileDataRecord]) -> dict[str, DataUsage]:
+        """Take the records read from ``cursor`` on; return the month-to-date totals."""
+        # An undated record cannot be placed in the month; the operator dates them all.
+        dated = [
+            (record.date, record)
+            for record in records
+            if record.date is not None and record.date >= self.cursor
+        ]
+        fresh: dict[str, list[MobileDataRecord]] = {}
+        for _, record in dated:
+            fresh.setdefault(record.phone_number, []).append(record)
+        totals = dict(self.settled)
+        for number, items in fresh.items():
+            totals[number] = totals.get(number, DataUsage()) + DataUsage.of(items)
+        if dated:
+            new_cursor = max(self.cursor, day_start(max(date for date, _ in dated)))
+            for number in fresh:
+                done = [
+                    record
+                    for date, record in dated
+                    if record.phone_number == number and date < new_cursor
+                ]
+                if done:
+                    self.settled[number] = self.settled.get(number, DataUsage()) + DataUsage.of(
+                        done
+                    )
+            self.cursor = new_cursor
+        return totals
+
+
+class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage]]):
+    """Month-to-date mobile data per SIM card, from one request for all SIM cards."""
+
+    interval_option = CONF_SLOW_INTERVAL
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
+        """Start with an empty ledger for the current month."""
+        super().__init__(hass, entry)
+        self.client = client
+        self.ledger = MobileDataLedger.for_month_of(dt_util.utcnow())
+
+    @map_client_errors
+    async def _async_update_data(self) -> dict[str, DataUsage]:
+        now = dt_util.utcnow()
+        if month_start(now) != self.ledger.month:
+            self.ledger = MobileDataLedger.for_month_of(now)
+        records = await self.client.get_mobile_data(start=self.ledger.cursor, end=now)
+        return self.ledger.add(records)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicNumberRouting:
+    """A public number with its routing rules and parallel ringings."""
+
+    number: PublicNumber
+    routes: list[Route]
+    ringings: list[Ringing]
+
+
+class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting]]):
+    """Public numbers with their routes and parallel ringings."""
+
+    interval_option = CONF_SLOW_INTERVAL
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
+        """Remember the client."""
+        super().__init__(hass, entry)
+        self.client = client
+
+    @map_client_errors
+    async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
+        numbers = await self.client.get_public_numbers()
+        routings = await asyncio.gather(*(self._routing(number) for number in numbers))
+        return {routing.number.public_number: routing for routing in routings}
+
+    async def _routing(self, number: PublicNumber) -> PublicNumberRouting:
+        routes, ringings = await asyncio.gather(
+            self.client.get_routes(number.public_number),
+            self.client.get_ringings(number.public_number),
+        )
+        return PublicNumberRouting(number=number, routes=routes, ringings=ringings)
+
+
+# --- Zadarma ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZadarmaAccount:
+    """One poll of the Zadarma account."""
+
+    balance: Balance
+    numbers: dict[str, DirectNumber]
+    sips: dict[str, Sip]
+    sip_online: dict[str, bool]
+
+
+class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount]):
+    """Balance, direct numbers, SIP lines and whether each SIP line is online."""
+
+    interval_option = CONF_ACCOUNT_INTERVAL
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: ZadarmaClient) -> None:
+        """Remember the client."""
+        super().__init__(hass, entry)
+        self.client = client
+
+    @map_client_errors
+    async def _async_update_data(self) -> ZadarmaAccount:
+        balance, numbers, sips = await asyncio.gather(
+            self.client.get_balance(), self.client.get_direct_numbers(), self.client.get_sips()
+        )
+        statuses = await asyncio.gather(*(self.client.get_sip_status(sip.id) for sip in sips))
+        return ZadarmaAccount(
+            balance=balance,
+            numbers={number.number: number for number in numbers},
+            sips={sip.id: sip for sip in sips},
+            sip_online={
+                sip.id: status.is_online for sip, status in zip(sips, statuses, strict=True)
+            },
+        )
+
+    async def async_refresh_number(self, number: str) -> None:
+        """Re-read one direct number after a change to it."""
+        if self.data is None or number not in self.data.numbers:
+            return
+        known = self.data.numbers[number]
+        try:
+            fresh = await self.client.get_direct_number(number, number_type=known.type)
+        except TelcoError as err:
+            # The change itself went through; the next regular poll shows it.
+            LOGGER.debug("Re-reading a direct number after a change failed: %s", err)
+            return
+        # The single-number answer carries no ``type``; keep the one the list gave.
+        numbers = {**self.data.numbers, number: replace(fresh, type=known.type)}
+        self.async_set_updated_data(replace(self.data, numbers=numbers))

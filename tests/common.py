@@ -1,0 +1,92 @@
+"""Helpers for the integration tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import json
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.json import JSONEncoder
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+# A fixed moment for snapshots: the simulator seeds its data relative to "now".
+FROZEN_NOW = "2026-11-15T10:00:00+00:00"
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add a config entry and set it up."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
+    """Move the frozen clock on and run the polls that fall due.
+
+    The test plugin runs a timer when the fired time lies ``delta`` past
+    ``time.time()``; the loop's own clock is not frozen, so the target is explicit.
+    """
+    freezer.tick(delta)
+    async_fire_time_changed(hass, dt_util.utcnow() + delta)
+    # Coordinators refresh in background tasks.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def entities_of(hass: HomeAssistant, entry: MockConfigEntry, domain: str) -> list[dict[str, Any]]:
+    """Describe an entry's entities of one platform: registry entry, device and state.
+
+    A projection rather than the whole registry entry, whose fields differ between
+    the Home Assistant versions we test on.
+    """
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+    described = []
+    for entity in sorted(
+        er.async_entries_for_config_entry(entities, entry.entry_id), key=lambda item: item.entity_id
+    ):
+        if entity.domain != domain:
+            continue
+        device = devices.async_get(entity.device_id) if entity.device_id else None
+        state = hass.states.get(entity.entity_id)
+        described.append(
+            {
+                "entity_id": entity.entity_id,
+                "unique_id": entity.unique_id,
+                "translation_key": entity.translation_key,
+                "device_class": entity.original_device_class,
+                "entity_category": entity.entity_category,
+                "disabled_by": entity.disabled_by,
+                "unit": entity.unit_of_measurement,
+                "device": device.name if device else None,
+                "state": state.state if state else None,
+                "attributes": json.loads(json.dumps(dict(state.attributes), cls=JSONEncoder))
+                if state
+                else None,
+            }
+        )
+    return described
+
+
+def devices_of(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, Any]]:
+    """Describe an entry's devices."""
+    devices = dr.async_get(hass)
+    via = {device.id: device.name for device in devices.devices.values()}
+    return sorted(
+        (
+            {
+                "name": device.name,
+                "identifiers": sorted(device.identifiers),
+                "manufacturer": device.manufacturer,
+                "model": device.model,
+                "serial_number": device.serial_number,
+                "entry_type": device.entry_type,
+                "via_device": via.get(device.via_device_id) if device.via_device_id else None,
+            }
+            for device in dr.async_entries_for_config_entry(devices, entry.entry_id)
+        ),
+        key=lambda item: str(item["name"]),
+    )

@@ -1,0 +1,78 @@
+"""Fixtures shared by every test.
+
+The test plugin puts its own ``custom_components`` package on the path; importing
+ours first makes it the one Home Assistant finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+import custom_components.telco  # noqa: F401
+from custom_components.telco.const import CONF_API_SECRET, CONF_OPERATOR, DOMAIN
+from tests.simulator import SimulatorServer
+
+ODORIK_USER = "1234567"
+ODORIK_PASSWORD = "odorik-demo"
+ZADARMA_KEY = "1c64dee7ee7638e3a507"
+ZADARMA_SECRET = "d78f2a12cc1fc5effe71"
+
+
+@pytest.fixture(autouse=True)
+def _custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Let Home Assistant load custom integrations in every test that runs it."""
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("enable_custom_integrations")
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncIterator[SimulatorServer]:
+    """Run the seeded simulator of both operators on a free loopback port."""
+    async with SimulatorServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """Give the client tests a plain aiohttp session."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+@pytest.fixture
+def odorik_entry(simulator: SimulatorServer) -> MockConfigEntry:
+    """Return a config entry of the simulator's Odorik demo account."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Odorik {ODORIK_USER}",
+        unique_id=ODORIK_USER,
+        data={
+            CONF_OPERATOR: "odorik",
+            CONF_USERNAME: ODORIK_USER,
+            CONF_PASSWORD: ODORIK_PASSWORD,
+            CONF_URL: simulator.odorik_url,
+        },
+        entry_id="01ODORIKENTRY0000000000000",
+    )
+
+
+@pytest.fixture
+def zadarma_entry(simulator: SimulatorServer) -> MockConfigEntry:
+    """Return a config entry of the simulator's Zadarma demo account."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Zadarma 1c64de…",
+        unique_id=ZADARMA_KEY,
+        data={
+            CONF_OPERATOR: "zadarma",
+            CONF_API_KEY: ZADARMA_KEY,
+            CONF_API_SECRET: ZADARMA_SECRET,
+            CONF_URL: simulator.zadarma_url,
+        },
+        entry_id="01ZADARMAENTRY000000000000",
+    )

@@ -1,0 +1,651 @@
+"""Adding, re-authenticating and reconfiguring accounts; the poll interval options.
+
+Every flow runs against the simulator over real HTTP: a wrong password is refused by
+the simulated operator, ``outage`` makes it answer HTTP 503, and a URL outside both
+operators' prefixes makes it answer 404 (an answer the client does not expect).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.telco.const import (
+    CONF_ACCOUNT_INTERVAL,
+    CONF_ACTIVE_CALLS_INTERVAL,
+    CONF_ADVANCED,
+    CONF_API_SECRET,
+    CONF_OPERATOR,
+    CONF_SLOW_INTERVAL,
+    DOMAIN,
+)
+from tests.conftest import ODORIK_PASSWORD, ODORIK_USER, ZADARMA_KEY, ZADARMA_SECRET
+from tests.simulator import SimulatorServer
+
+# Nothing listens on port 1 of loopback: connecting there fails at once.
+CLOSED_URL = "http://127.0.0.1:1"
+
+
+def unknown_url(simulator: SimulatorServer) -> str:
+    """Return an address under the simulator that no operator answers (HTTP 404)."""
+    return simulator.url + "/_control"
+
+
+def odorik_input(url: str, password: str = ODORIK_PASSWORD, user: str = ODORIK_USER) -> dict:
+    """Return a submitted Odorik credentials form."""
+    return {CONF_USERNAME: user, CONF_PASSWORD: password, CONF_ADVANCED: {CONF_URL: url}}
+
+
+def zadarma_input(url: str, secret: str = ZADARMA_SECRET, key: str = ZADARMA_KEY) -> dict:
+    """Return a submitted Zadarma credentials form."""
+    return {CONF_API_KEY: key, CONF_API_SECRET: secret, CONF_ADVANCED: {CONF_URL: url}}
+
+
+def form_defaults(result: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the pre-filled values of a form, with its section's values under its key."""
+    defaults: dict[str, Any] = {}
+    for key, value in result["data_schema"].schema.items():
+        if hasattr(value, "schema") and hasattr(value, "options"):  # a section
+            defaults[str(key)] = form_defaults({"data_schema": value.schema})
+        elif callable(key.default):
+            defaults[str(key)] = key.default()
+    return defaults
+
+
+def requests_sent(simulator: SimulatorServer, operator: str) -> int:
+    """Return how many requests the simulator received for an operator."""
+    return sum(
+        count for name, count in simulator.control.counts.items() if name.startswith(f"{operator} ")
+    )
+
+
+async def start_operator_step(hass: HomeAssistant, operator: str) -> dict[str, Any]:
+    """Start adding an account and pick the operator in the menu."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": operator}
+    )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add an entry and set it up against the simulator."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+# -- adding an account -------------------------------------------------------
+
+
+async def test_user_step_offers_both_operators(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "user"
+    assert result["menu_options"] == ["odorik", "zadarma"]
+
+
+async def test_odorik_form_defaults_to_the_public_api(hass: HomeAssistant) -> None:
+    result = await start_operator_step(hass, "odorik")
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "odorik"
+    assert result["errors"] == {}
+    assert form_defaults(result) == {CONF_ADVANCED: {CONF_URL: "https://www.odorik.cz/api/v1"}}
+
+
+async def test_odorik_account_is_added(hass: HomeAssistant, simulator: SimulatorServer) -> None:
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url + "/", user=f" {ODORIK_USER} ")
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Odorik 1234567"
+    assert result["data"] == {
+        CONF_OPERATOR: "odorik",
+        CONF_USERNAME: ODORIK_USER,
+        CONF_PASSWORD: ODORIK_PASSWORD,
+        CONF_URL: simulator.odorik_url,
+    }
+    entry = result["result"]
+    assert entry.unique_id == ODORIK_USER
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_odorik_wrong_password_then_right_one(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url, password="wrong")
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "odorik"
+    assert result["errors"] == {"base": "invalid_auth"}
+    # The form keeps what was typed, except the password.
+    assert form_defaults(result) == {
+        CONF_USERNAME: ODORIK_USER,
+        CONF_ADVANCED: {CONF_URL: simulator.odorik_url},
+    }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PASSWORD] == ODORIK_PASSWORD
+    assert result["result"].unique_id == ODORIK_USER
+
+
+async def test_odorik_outage_then_recovery(hass: HomeAssistant, simulator: SimulatorServer) -> None:
+    simulator.control.faults["odorik"].outage = True
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    simulator.control.faults["odorik"].outage = False
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_odorik_unreachable_address(hass: HomeAssistant, simulator: SimulatorServer) -> None:
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(CLOSED_URL)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_odorik_unexpected_answer(
+    hass: HomeAssistant, simulator: SimulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(unknown_url(simulator))
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    assert "Unexpected answer while testing the credentials" in caplog.text
+    assert ODORIK_PASSWORD not in caplog.text
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_odorik_account_already_configured(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    odorik_entry.add_to_hass(hass)
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url, password="anything")
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    # The duplicate is refused before the operator is asked.
+    assert requests_sent(simulator, "odorik") == 0
+    assert hass.config_entries.async_entries(DOMAIN) == [odorik_entry]
+
+
+async def test_zadarma_form_defaults_to_the_public_api(hass: HomeAssistant) -> None:
+    result = await start_operator_step(hass, "zadarma")
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "zadarma"
+    assert result["errors"] == {}
+    assert form_defaults(result) == {CONF_ADVANCED: {CONF_URL: "https://api.zadarma.com"}}
+
+
+async def test_zadarma_account_is_added(hass: HomeAssistant, simulator: SimulatorServer) -> None:
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url + "/")
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Zadarma 1c64de…"
+    assert result["data"] == {
+        CONF_OPERATOR: "zadarma",
+        CONF_API_KEY: ZADARMA_KEY,
+        CONF_API_SECRET: ZADARMA_SECRET,
+        CONF_URL: simulator.zadarma_url,
+    }
+    entry = result["result"]
+    assert entry.unique_id == ZADARMA_KEY
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_zadarma_wrong_secret_then_right_one(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url, secret="wrong")
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "zadarma"
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert form_defaults(result) == {
+        CONF_API_KEY: ZADARMA_KEY,
+        CONF_ADVANCED: {CONF_URL: simulator.zadarma_url},
+    }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_API_SECRET] == ZADARMA_SECRET
+    assert result["result"].unique_id == ZADARMA_KEY
+
+
+async def test_zadarma_outage(hass: HomeAssistant, simulator: SimulatorServer) -> None:
+    simulator.control.faults["zadarma"].outage = True
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_zadarma_unexpected_answer(hass: HomeAssistant, simulator: SimulatorServer) -> None:
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(unknown_url(simulator))
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_zadarma_account_already_configured(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert requests_sent(simulator, "zadarma") == 0
+    assert hass.config_entries.async_entries(DOMAIN) == [zadarma_entry]
+
+
+# -- reauthentication --------------------------------------------------------
+
+
+async def test_odorik_reauth(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    # The password was changed at the operator; the stored one is refused.
+    odorik_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        odorik_entry, data={**odorik_entry.data, CONF_PASSWORD: "old-password"}
+    )
+    result = await odorik_entry.start_reauth_flow(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["errors"] == {}
+    assert result["description_placeholders"]["operator"] == "Odorik"
+    assert result["description_placeholders"]["account"] == "Odorik 1234567"
+    assert list(result["data_schema"].schema) == [CONF_PASSWORD]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "still-wrong"}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert odorik_entry.data[CONF_PASSWORD] == "old-password"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: ODORIK_PASSWORD}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert odorik_entry.data == {
+        CONF_OPERATOR: "odorik",
+        CONF_USERNAME: ODORIK_USER,
+        CONF_PASSWORD: ODORIK_PASSWORD,
+        CONF_URL: simulator.odorik_url,
+    }
+    # The entry was reloaded with the new password.
+    assert odorik_entry.state is ConfigEntryState.LOADED
+
+
+async def test_zadarma_reauth(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        zadarma_entry, data={**zadarma_entry.data, CONF_API_SECRET: "old-secret"}
+    )
+    result = await zadarma_entry.start_reauth_flow(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["operator"] == "Zadarma"
+    assert result["description_placeholders"]["account"] == "Zadarma 1c64de…"
+    assert list(result["data_schema"].schema) == [CONF_API_SECRET]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_SECRET: "still-wrong"}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert zadarma_entry.data[CONF_API_SECRET] == "old-secret"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_SECRET: ZADARMA_SECRET}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert zadarma_entry.data[CONF_API_SECRET] == ZADARMA_SECRET
+    assert zadarma_entry.data[CONF_API_KEY] == ZADARMA_KEY
+    assert zadarma_entry.state is ConfigEntryState.LOADED
+
+
+async def test_reauth_while_the_operator_is_down(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    odorik_entry.add_to_hass(hass)
+    simulator.control.faults["odorik"].outage = True
+    result = await odorik_entry.start_reauth_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "new-password"}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert odorik_entry.data[CONF_PASSWORD] == ODORIK_PASSWORD
+
+
+# -- reconfiguration ---------------------------------------------------------
+
+
+async def test_odorik_reconfigure(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    # The entry points at an address where nothing answers; move it to the simulator.
+    odorik_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        odorik_entry, data={**odorik_entry.data, CONF_URL: CLOSED_URL}
+    )
+    result = await odorik_entry.start_reconfigure_flow(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {}
+    assert result["description_placeholders"] == {"operator": "Odorik"}
+    assert form_defaults(result) == {
+        CONF_USERNAME: ODORIK_USER,
+        CONF_ADVANCED: {CONF_URL: CLOSED_URL},
+    }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(CLOSED_URL)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url, password="wrong")
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    # The form now offers what was last typed, not what is stored.
+    assert form_defaults(result)[CONF_ADVANCED] == {CONF_URL: simulator.odorik_url}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(unknown_url(simulator))
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    assert odorik_entry.data[CONF_URL] == CLOSED_URL
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url + "/")
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert odorik_entry.data[CONF_URL] == simulator.odorik_url
+    assert odorik_entry.unique_id == ODORIK_USER
+    assert odorik_entry.state is ConfigEntryState.LOADED
+
+
+async def test_odorik_reconfigure_refuses_another_account(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    odorik_entry.add_to_hass(hass)
+    result = await odorik_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url, user="7654321")
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert odorik_entry.data[CONF_USERNAME] == ODORIK_USER
+    assert odorik_entry.unique_id == ODORIK_USER
+    assert requests_sent(simulator, "odorik") == 0
+
+
+async def test_zadarma_reconfigure(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        zadarma_entry, data={**zadarma_entry.data, CONF_URL: CLOSED_URL}
+    )
+    result = await zadarma_entry.start_reconfigure_flow(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"] == {"operator": "Zadarma"}
+    assert form_defaults(result) == {
+        CONF_API_KEY: ZADARMA_KEY,
+        CONF_ADVANCED: {CONF_URL: CLOSED_URL},
+    }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url, secret="wrong")
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    simulator.control.faults["zadarma"].outage = True
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert zadarma_entry.data[CONF_URL] == CLOSED_URL
+
+    simulator.control.faults["zadarma"].outage = False
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert zadarma_entry.data[CONF_URL] == simulator.zadarma_url
+    assert zadarma_entry.unique_id == ZADARMA_KEY
+    assert zadarma_entry.state is ConfigEntryState.LOADED
+
+
+async def test_zadarma_reconfigure_refuses_another_account(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    result = await zadarma_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url, key="ffffffffffffffffffff")
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert zadarma_entry.data[CONF_API_KEY] == ZADARMA_KEY
+    assert requests_sent(simulator, "zadarma") == 0
+
+
+# -- options -------------------------------------------------------------------
+
+
+async def test_odorik_options_apply_without_reload(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    runtime_data = odorik_entry.runtime_data
+    assert runtime_data.account.update_interval == timedelta(seconds=300)
+
+    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    assert form_defaults(result) == {
+        CONF_ACTIVE_CALLS_INTERVAL: 30,
+        CONF_ACCOUNT_INTERVAL: 300,
+        CONF_SLOW_INTERVAL: 900,
+    }
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_ACTIVE_CALLS_INTERVAL: 15, CONF_ACCOUNT_INTERVAL: 600.0, CONF_SLOW_INTERVAL: 1800},
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert odorik_entry.options == {
+        CONF_ACTIVE_CALLS_INTERVAL: 15,
+        CONF_ACCOUNT_INTERVAL: 600,
+        CONF_SLOW_INTERVAL: 1800,
+    }
+    assert all(type(value) is int for value in odorik_entry.options.values())
+    # The same coordinators (no reload) poll at the new intervals.
+    assert odorik_entry.runtime_data is runtime_data
+    assert odorik_entry.state is ConfigEntryState.LOADED
+    assert runtime_data.active_calls.update_interval == timedelta(seconds=15)
+    assert runtime_data.account.update_interval == timedelta(seconds=600)
+    assert runtime_data.mobile_data.update_interval == timedelta(seconds=1800)
+    assert runtime_data.routing.update_interval == timedelta(seconds=1800)
+
+    # The form offers the stored values next time.
+    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+    assert form_defaults(result) == odorik_entry.options
+
+
+async def test_zadarma_options_apply_without_reload(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    runtime_data = zadarma_entry.runtime_data
+
+    result = await hass.config_entries.options.async_init(zadarma_entry.entry_id)
+
+    assert result["type"] is FlowResultType.FORM
+    assert form_defaults(result) == {CONF_ACCOUNT_INTERVAL: 300}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_ACCOUNT_INTERVAL: 120.0}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert zadarma_entry.options == {CONF_ACCOUNT_INTERVAL: 120}
+    assert type(zadarma_entry.options[CONF_ACCOUNT_INTERVAL]) is int
+    assert zadarma_entry.runtime_data is runtime_data
+    assert runtime_data.account.update_interval == timedelta(seconds=120)
+
+
+async def test_options_refuse_intervals_out_of_range(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {CONF_ACTIVE_CALLS_INTERVAL: 5, CONF_ACCOUNT_INTERVAL: 300, CONF_SLOW_INTERVAL: 900},
+        )
+
+    assert odorik_entry.options == {}
+    assert odorik_entry.runtime_data.active_calls.update_interval == timedelta(seconds=30)
+
+
+async def test_options_of_an_entry_that_is_not_loaded_are_stored(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """Options can be changed while the account is unreachable; they apply at the next setup."""
+    simulator.control.faults["odorik"].outage = True
+    odorik_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(odorik_entry.entry_id)
+    assert odorik_entry.state is ConfigEntryState.SETUP_RETRY
+
+    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_ACTIVE_CALLS_INTERVAL: 60, CONF_ACCOUNT_INTERVAL: 900, CONF_SLOW_INTERVAL: 3600},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert odorik_entry.options[CONF_ACCOUNT_INTERVAL] == 900

@@ -1,0 +1,128 @@
+"""Changes on the operator: how refusals and failures reach the user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import time
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.components.text import ATTR_VALUE, DOMAIN as TEXT_DOMAIN, SERVICE_SET_VALUE
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_OFF
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.telco.const import DOMAIN
+from custom_components.telco.entity import display_number, run_operator_action
+from tests.common import FROZEN_NOW, advance, setup_entry
+from tests.simulator import SimulatorServer
+from tests.simulator.zadarma import ZADARMA_KEY
+
+AUTO_PROLONGATION = "switch.442037691880_auto_prolongation"
+
+
+@pytest.fixture(autouse=True)
+def _frozen(freezer: FrozenDateTimeFactory) -> None:
+    freezer.move_to(FROZEN_NOW)
+
+
+async def test_refused_credentials_on_a_change_start_reauthentication(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    simulator.control.faults["odorik"].reject_auth = True
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SWITCH_DOMAIN,
+            SERVICE_TURN_OFF,
+            {ATTR_ENTITY_ID: "switch.sim_420_799_799_081_lte"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "authentication_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_operator_refusal_without_own_message_names_the_reason(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    """The number left the account since the last poll: Zadarma says it is not found."""
+    await setup_entry(hass, zadarma_entry)
+    account = simulator.app[ZADARMA_KEY].accounts[zadarma_entry.unique_id]
+    del account.numbers["442037691880"]
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: AUTO_PROLONGATION}, blocking=True
+        )
+    assert err.value.translation_key == "refused"
+    assert "not_found" in err.value.translation_placeholders["error"]
+    assert hass.states.get(AUTO_PROLONGATION).state == STATE_OFF
+
+
+async def test_failed_change_keeps_the_operator_state(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    simulator.control.faults["zadarma"].outage = True
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            TEXT_DOMAIN,
+            SERVICE_SET_VALUE,
+            {ATTR_ENTITY_ID: "text.48221234567_caller_name", ATTR_VALUE: "Desk"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "communication_error"
+    assert hass.states.get("text.48221234567_caller_name").state == "Office"
+
+
+async def test_rate_limited_poll_recovers(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    zadarma = simulator.app[ZADARMA_KEY]
+    zadarma.settings.rate_limit_per_minute = 1
+    zadarma.settings.rate_limit_window_seconds = 2
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert hass.states.get("sensor.zadarma_1c64de_balance").state == "unavailable"
+    refused = zadarma.demo.rate_limited
+    assert refused >= 1
+
+    # The client waits out the operator's Retry-After (about 2 s here) instead of
+    # hammering: a poll inside that time sends nothing.
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert zadarma.demo.rate_limited == refused
+
+    zadarma.settings.rate_limit_per_minute = 100
+    # The back-off runs on the real monotonic clock; the loop's clock is frozen.
+    await hass.async_add_executor_job(time.sleep, 2.2)
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert hass.states.get("sensor.zadarma_1c64de_balance").state == "25.4"
+
+
+async def test_request_refused_by_the_client_is_a_validation_error(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    client = odorik_entry.runtime_data.client
+    with pytest.raises(ServiceValidationError) as err:
+        await run_operator_action(odorik_entry, client.get_calls())
+    assert err.value.translation_key == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("00420799799081", "+420 799 799 081"),
+        ("442037691880", "+442037691880"),
+        ("demo_sip", "demo_sip"),
+    ],
+)
+def test_display_number(number: str, shown: str) -> None:
+    assert display_number(number) == shown
