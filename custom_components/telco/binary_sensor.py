@@ -20,7 +20,9 @@ from .entity import (
     SimEntity,
     TelcoEntity,
     account_device,
+    add_direct_number_entities,
     add_entities_for_new_items,
+    add_sim_entities,
 )
 
 PARALLEL_UPDATES = 0
@@ -49,11 +51,9 @@ async def async_setup_entry(
     """Set up the binary sensors of an Odorik or Zadarma account."""
     data = entry.runtime_data
     if isinstance(data, OdorikRuntimeData):
-        account = data.account
-        add_entities_for_new_items(
-            account,
-            lambda: account.data.sim_cards,
-            lambda number: [ChangeInProgressSensor(account, CHANGE_IN_PROGRESS, number)],
+        add_sim_entities(
+            data,
+            lambda number: [ChangeInProgressSensor(data.account, CHANGE_IN_PROGRESS, number)],
             async_add_entities,
         )
         return
@@ -64,11 +64,8 @@ async def async_setup_entry(
         lambda sip: [SipOnlineSensor(zadarma, sip)],
         async_add_entities,
     )
-    add_entities_for_new_items(
-        zadarma,
-        lambda: zadarma.data.numbers,
-        lambda number: [TestModeSensor(zadarma, TEST_MODE, number)],
-        async_add_entities,
+    add_direct_number_entities(
+        data, lambda number: [TestModeSensor(zadarma, TEST_MODE, number)], async_add_entities
     )
 
 

@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import OdorikRuntimeData, TelcoConfigEntry
-from .entity import SimEntity, add_entities_for_new_items, run_operator_action
+from .entity import SimEntity, add_sim_entities, run_operator_action
 
 PARALLEL_UPDATES = 1
 
@@ -25,11 +25,9 @@ async def async_setup_entry(
     data = entry.runtime_data
     if not isinstance(data, OdorikRuntimeData):
         return
-    account = data.account
-    add_entities_for_new_items(
-        account,
-        lambda: account.data.sim_cards,
-        lambda number: [DataRestartButton(account, DATA_RESTART_BUTTON, number)],
+    add_sim_entities(
+        data,
+        lambda number: [DataRestartButton(data.account, DATA_RESTART_BUTTON, number)],
         async_add_entities,
     )
 

@@ -23,10 +23,12 @@ from .api.zadarma_models import DirectNumber
 from .const import DOMAIN, OPERATOR_ODORIK, OPERATOR_ZADARMA
 from .coordinator import (
     OdorikAccountCoordinator,
+    OdorikRuntimeData,
     PublicNumberRouting,
     TelcoConfigEntry,
     TelcoCoordinator,
     ZadarmaAccountCoordinator,
+    ZadarmaRuntimeData,
 )
 
 MANUFACTURERS = {OPERATOR_ODORIK: "Odorik.cz", OPERATOR_ZADARMA: "Zadarma"}
@@ -302,6 +304,26 @@ def add_entities_for_new_items(
 
     add_new()
     coordinator.config_entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+def add_sim_entities(
+    data: OdorikRuntimeData,
+    create: Callable[[str], Iterable[Entity]],
+    async_add_entities: Callable[[Iterable[Entity]], None],
+) -> None:
+    """Add entities for each SIM card (by phone number), now and as SIM cards arrive."""
+    account = data.account
+    add_entities_for_new_items(account, lambda: account.data.sim_cards, create, async_add_entities)
+
+
+def add_direct_number_entities(
+    data: ZadarmaRuntimeData,
+    create: Callable[[str], Iterable[Entity]],
+    async_add_entities: Callable[[Iterable[Entity]], None],
+) -> None:
+    """Add entities for each direct number, now and as numbers arrive."""
+    account = data.account
+    add_entities_for_new_items(account, lambda: account.data.numbers, create, async_add_entities)
 
 
 @callback

@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.odorik_models import SimCard, SimOption
 from .coordinator import OdorikRuntimeData, TelcoConfigEntry
-from .entity import SimEntity, add_entities_for_new_items
+from .entity import SimEntity, add_sim_entities
 
 PARALLEL_UPDATES = 1
 
@@ -50,11 +50,11 @@ async def async_setup_entry(
     data = entry.runtime_data
     if not isinstance(data, OdorikRuntimeData):
         return
-    account = data.account
-    add_entities_for_new_items(
-        account,
-        lambda: account.data.sim_cards,
-        lambda number: (SimSelect(account, description, number) for description in SIM_SELECTS),
+    add_sim_entities(
+        data,
+        lambda number: (
+            SimSelect(data.account, description, number) for description in SIM_SELECTS
+        ),
         async_add_entities,
     )
 

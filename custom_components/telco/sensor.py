@@ -39,7 +39,9 @@ from .entity import (
     SimEntity,
     TelcoEntity,
     account_device,
+    add_direct_number_entities,
     add_entities_for_new_items,
+    add_sim_entities,
     public_number_device,
     sim_device,
 )
@@ -231,9 +233,8 @@ async def async_setup_entry(
             )
         ]
     )
-    add_entities_for_new_items(
-        account,
-        lambda: account.data.numbers,
+    add_direct_number_entities(
+        data,
         lambda number: (
             DirectNumberSensor(account, description, number)
             for description in DIRECT_NUMBER_SENSORS
@@ -257,28 +258,18 @@ def _setup_odorik(
             ActiveCallsSensor(data.active_calls, ACTIVE_CALLS_SENSOR, device),
         ]
     )
-    add_entities_for_new_items(
-        data.account,
-        lambda: data.account.data.sim_cards,
-        lambda number: (
-            SimSensor(data.account, description, number) for description in SIM_SENSORS
-        ),
-        async_add_entities,
-    )
-    add_entities_for_new_items(
-        data.account,
-        lambda: data.account.data.sim_cards,
-        lambda number: (
-            DataUsageSensor(
-                data.mobile_data,
-                description,
-                sim_device(entry, data.account.data.sim_cards[number]),
-                number,
-            )
-            for description in DATA_USAGE_SENSORS
-        ),
-        async_add_entities,
-    )
+
+    def sim_sensors(number: str) -> list[SensorEntity]:
+        device = sim_device(entry, data.account.data.sim_cards[number])
+        return [
+            *(SimSensor(data.account, description, number) for description in SIM_SENSORS),
+            *(
+                DataUsageSensor(data.mobile_data, description, device, number)
+                for description in DATA_USAGE_SENSORS
+            ),
+        ]
+
+    add_sim_entities(data, sim_sensors, async_add_entities)
     add_entities_for_new_items(
         data.routing,
         lambda: data.routing.data,

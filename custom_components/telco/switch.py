@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.odorik_models import SimCard
 from .coordinator import OdorikAccountCoordinator, OdorikRuntimeData, TelcoConfigEntry
-from .entity import DirectNumberEntity, SimEntity, add_entities_for_new_items
+from .entity import DirectNumberEntity, SimEntity, add_direct_number_entities, add_sim_entities
 
 PARALLEL_UPDATES = 1
 
@@ -81,21 +81,17 @@ async def async_setup_entry(
     """Set up the switches of an Odorik or Zadarma account."""
     data = entry.runtime_data
     if isinstance(data, OdorikRuntimeData):
-        account: OdorikAccountCoordinator = data.account
-        add_entities_for_new_items(
-            account,
-            lambda: account.data.sim_cards,
+        add_sim_entities(
+            data,
             lambda number: (
-                SimSwitch(account, description, number) for description in SIM_SWITCHES
+                SimSwitch(data.account, description, number) for description in SIM_SWITCHES
             ),
             async_add_entities,
         )
         return
-    zadarma = data.account
-    add_entities_for_new_items(
-        zadarma,
-        lambda: zadarma.data.numbers,
-        lambda number: [AutoProlongationSwitch(zadarma, AUTO_PROLONGATION_SWITCH, number)],
+    add_direct_number_entities(
+        data,
+        lambda number: [AutoProlongationSwitch(data.account, AUTO_PROLONGATION_SWITCH, number)],
         async_add_entities,
     )
 

@@ -10,7 +10,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.zadarma import MAX_CALLER_NAME_LENGTH
 from .coordinator import OdorikRuntimeData, TelcoConfigEntry
-from .entity import DirectNumberEntity, add_entities_for_new_items
+from .entity import DirectNumberEntity, add_direct_number_entities
 
 PARALLEL_UPDATES = 1
 
@@ -32,11 +32,9 @@ async def async_setup_entry(
     data = entry.runtime_data
     if isinstance(data, OdorikRuntimeData):
         return
-    account = data.account
-    add_entities_for_new_items(
-        account,
-        lambda: account.data.numbers,
-        lambda number: [CallerNameText(account, CALLER_NAME, number)],
+    add_direct_number_entities(
+        data,
+        lambda number: [CallerNameText(data.account, CALLER_NAME, number)],
         async_add_entities,
     )
 
