@@ -112,7 +112,7 @@ async def test_request_refused_by_the_client_is_a_validation_error(
     await setup_entry(hass, odorik_entry)
     client = odorik_entry.runtime_data.client
     with pytest.raises(ServiceValidationError) as err:
-        await run_operator_action(odorik_entry, client.get_calls())
+        await run_operator_action(odorik_entry.runtime_data.account, client.get_calls())
     assert err.value.translation_key == "invalid_request"
 
 

@@ -39,7 +39,5 @@ class DataRestartButton(SimEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Ask the operator for a data restart, then re-read the SIM cards."""
         coordinator = self.coordinator
-        await run_operator_action(
-            coordinator.config_entry, coordinator.client.data_restart(self.number)
-        )
+        await run_operator_action(coordinator, coordinator.client.data_restart(self.number))
         await coordinator.async_refresh_sim_cards()

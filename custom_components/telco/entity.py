@@ -137,8 +137,8 @@ KNOWN_VALIDATIONS = frozenset(
 )
 
 
-async def run_operator_action[R](entry: TelcoConfigEntry, action: Awaitable[R]) -> R:
-    """Run a change on the operator, turning client errors into translated errors."""
+async def run_operator_action[R](coordinator: TelcoCoordinator[Any], action: Awaitable[R]) -> R:
+    """Run a change on the coordinator's operator, turning client errors into translated errors."""
     try:
         return await action
     except TelcoValidationError as err:
@@ -152,7 +152,7 @@ async def run_operator_action[R](entry: TelcoConfigEntry, action: Awaitable[R]) 
             translation_placeholders={"error": str(err)},
         ) from err
     except TelcoAuthenticationError as err:
-        entry.async_start_reauth(entry.runtime_data.account.hass)
+        coordinator.config_entry.async_start_reauth(coordinator.hass)
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="authentication_failed"
         ) from err
@@ -237,7 +237,7 @@ class SimEntity(TelcoEntity[OdorikAccountCoordinator]):
         update = SimCardUpdate(**{name: value})
         try:
             await run_operator_action(
-                coordinator.config_entry,
+                coordinator,
                 coordinator.client.update_sim_card(self.number, update, current=self.card),
             )
         except HomeAssistantError:
@@ -277,7 +277,7 @@ class DirectNumberEntity(TelcoEntity[ZadarmaAccountCoordinator]):
     async def async_run(self, action: Awaitable[object]) -> None:
         """Change the number on the operator, then re-read only this number."""
         try:
-            await run_operator_action(self.coordinator.config_entry, action)
+            await run_operator_action(self.coordinator, action)
         except HomeAssistantError:
             # Nothing changed: show the operator's real state again, not the UI's guess.
             self.async_write_ha_state()
