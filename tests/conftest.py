@@ -7,11 +7,15 @@ ours first makes it the one Home Assistant finds.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.amber import AmberSnapshotExtension
+from syrupy.location import PyTestLocation
 
 import custom_components.telco  # noqa: F401
 from custom_components.telco.const import CONF_API_SECRET, CONF_OPERATOR, DOMAIN
@@ -21,6 +25,25 @@ ODORIK_USER = "1234567"
 ODORIK_PASSWORD = "odorik-demo"
 ZADARMA_KEY = "1c64dee7ee7638e3a507"
 ZADARMA_SECRET = "d78f2a12cc1fc5effe71"
+
+
+class SnapshotsFolderExtension(AmberSnapshotExtension):
+    """Amber snapshots in ``tests/snapshots`` on every Home Assistant leg.
+
+    The newer test plugin stores snapshots there, the older one in syrupy's
+    ``__snapshots__``; the tests snapshot plain data, so one extension serves both.
+    """
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return the folder beside the test file."""
+        return str(Path(test_location.filepath).parent / "snapshots")
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Use the same snapshot files on both Home Assistant legs."""
+    return snapshot.use_extension(SnapshotsFolderExtension)
 
 
 @pytest.fixture(autouse=True)
