@@ -113,3 +113,21 @@ async def test_sensors_unavailable_during_outage_and_recover(
     simulator.control.faults["odorik"].outage = False
     await advance(hass, freezer, timedelta(minutes=5))
     assert hass.states.get(entity_id).state == "554.03"
+
+
+async def test_mobile_data_restarts_with_the_prague_month(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to("2026-11-30T22:00:00+00:00")  # 23:00 on 30 November in Prague
+    await setup_entry(hass, odorik_entry)
+    entity_id = "sensor.sim_420_799_799_081_data_used_this_month"
+    assert float(hass.states.get(entity_id).state) > 0
+
+    # 23:15 UTC is already 1 December in Prague: a new month with nothing used yet.
+    await advance(hass, freezer, timedelta(minutes=75))
+    ledger = odorik_entry.runtime_data.mobile_data.ledger
+    assert ledger.month == datetime(2026, 12, 1, tzinfo=ZoneInfo("Europe/Prague"))
+    assert float(hass.states.get(entity_id).state) == 0.0
