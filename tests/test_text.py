@@ -46,6 +46,10 @@ async def test_caller_name_is_set_and_cleared(
 
     await _set(hass, "LondonDesk2")
     assert number.number_name == "LondonDesk2"
+    # The number's type, learned from the list of numbers, goes with the change.
+    method, path, params = simulator.app[ZADARMA_KEY].received[-2]
+    assert (method, path) == ("PUT", "/v1/direct_numbers/set_caller_name/")
+    assert params["type"] == "common"
     assert hass.states.get(ENTITY).state == "LondonDesk2"
 
     await _set(hass, "")

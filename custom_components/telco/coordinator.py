@@ -55,7 +55,7 @@ class OdorikRuntimeData:
     routing: OdorikRoutingCoordinator
 
     @property
-    def coordinators(self) -> tuple[TelcoCoordinator[Any], ...]:
+    def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
         """Return every coordinator, e.g. to apply new poll intervals."""
         return (self.account, self.active_calls, self.mobile_data, self.routing)
 
@@ -68,7 +68,7 @@ class ZadarmaRuntimeData:
     account: ZadarmaAccountCoordinator
 
     @property
-    def coordinators(self) -> tuple[TelcoCoordinator[Any], ...]:
+    def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
         """Return every coordinator, e.g. to apply new poll intervals."""
         return (self.account,)
 
@@ -77,7 +77,7 @@ type TelcoRuntimeData = OdorikRuntimeData | ZadarmaRuntimeData
 type TelcoConfigEntry = ConfigEntry[TelcoRuntimeData]
 
 
-def map_client_errors[CoordinatorT: TelcoCoordinator[Any], **P, R](
+def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
     func: Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, R]],
 ) -> Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, R]]:
     """Turn client errors into the errors a coordinator update must raise."""
@@ -106,14 +106,14 @@ def map_client_errors[CoordinatorT: TelcoCoordinator[Any], **P, R](
     return wrapper
 
 
-class TelcoCoordinator[DataT](DataUpdateCoordinator[DataT]):
-    """A coordinator whose poll interval is one of the entry's options."""
+class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
+    """A coordinator of one operator client, polled at an interval from the entry's options."""
 
     config_entry: TelcoConfigEntry
     interval_option: str
 
-    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
-        """Poll at the interval the user chose (or the default)."""
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: ClientT) -> None:
+        """Poll at the interval the user chose (or the default); nothing is requested yet."""
         super().__init__(
             hass,
             LOGGER,
@@ -121,6 +121,7 @@ class TelcoCoordinator[DataT](DataUpdateCoordinator[DataT]):
             name=f"{DOMAIN} {type(self).__name__}",
             update_interval=self.interval_from(entry.options),
         )
+        self.client = client
 
     def interval_from(self, options: Mapping[str, Any]) -> timedelta:
         """Return the poll interval that the entry's options ask for."""
@@ -153,15 +154,14 @@ class OdorikAccount:
     missed_calls: int
 
 
-class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount]):
+class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
     """Balance, SIM cards (one list request for all) and month-to-date call statistics."""
 
     interval_option = CONF_ACCOUNT_INTERVAL
 
     def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
-        """Remember the client; nothing is requested before the first refresh."""
-        super().__init__(hass, entry)
-        self.client = client
+        """Start with no change waiting to be applied."""
+        super().__init__(hass, entry, client)
         # Values the user asked for while the operator still applies them, by
         # (phone number, setting); shown instead of the old value until the SIM
         # card's changes_in_progress list is empty again.
@@ -203,8 +203,7 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount]):
             # The change itself went through; the next regular poll shows it.
             LOGGER.debug("Re-reading the SIM cards after a change failed: %s", err)
             return
-        if self.data is not None:
-            self.async_set_updated_data(replace(self.data, sim_cards=sim_cards))
+        self.async_set_updated_data(replace(self.data, sim_cards=sim_cards))
 
     def sim_value(self, card: SimCard, setting: str) -> Any:
         """Return a SIM setting, or the value the user asked for while it is being applied."""
@@ -214,15 +213,10 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount]):
         return getattr(card, setting)
 
 
-class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall]]):
+class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClient]):
     """Calls in progress right now."""
 
     interval_option = CONF_ACTIVE_CALLS_INTERVAL
-
-    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
-        """Remember the client."""
-        super().__init__(hass, entry)
-        self.client = client
 
     @map_client_errors
     async def _async_update_data(self) -> list[ActiveCall]:
@@ -278,37 +272,33 @@ class MobileDataLedger:
             for record in records
             if record.date is not None and record.date >= self.cursor
         ]
+        if not dated:
+            return dict(self.settled)
+        # Days before the last one seen are final; the last one may still grow.
+        new_cursor = max(self.cursor, day_start(max(date for date, _ in dated)))
         fresh: dict[str, list[MobileDataRecord]] = {}
-        for _, record in dated:
+        done: dict[str, list[MobileDataRecord]] = {}
+        for date, record in dated:
             fresh.setdefault(record.phone_number, []).append(record)
+            if date < new_cursor:
+                done.setdefault(record.phone_number, []).append(record)
         totals = dict(self.settled)
         for number, items in fresh.items():
             totals[number] = totals.get(number, DataUsage()) + DataUsage.of(items)
-        if dated:
-            new_cursor = max(self.cursor, day_start(max(date for date, _ in dated)))
-            for number in fresh:
-                done = [
-                    record
-                    for date, record in dated
-                    if record.phone_number == number and date < new_cursor
-                ]
-                if done:
-                    self.settled[number] = self.settled.get(number, DataUsage()) + DataUsage.of(
-                        done
-                    )
-            self.cursor = new_cursor
+        for number, items in done.items():
+            self.settled[number] = self.settled.get(number, DataUsage()) + DataUsage.of(items)
+        self.cursor = new_cursor
         return totals
 
 
-class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage]]):
+class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage], OdorikClient]):
     """Month-to-date mobile data per SIM card, from one request for all SIM cards."""
 
     interval_option = CONF_SLOW_INTERVAL
 
     def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
         """Start with an empty ledger for the current month."""
-        super().__init__(hass, entry)
-        self.client = client
+        super().__init__(hass, entry, client)
         self.ledger = MobileDataLedger.for_month_of(dt_util.utcnow())
 
     @map_client_errors
@@ -329,15 +319,10 @@ class PublicNumberRouting:
     ringings: list[Ringing]
 
 
-class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting]]):
+class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], OdorikClient]):
     """Public numbers with their routes and parallel ringings."""
 
     interval_option = CONF_SLOW_INTERVAL
-
-    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
-        """Remember the client."""
-        super().__init__(hass, entry)
-        self.client = client
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
@@ -366,15 +351,10 @@ class ZadarmaAccount:
     sip_online: dict[str, bool]
 
 
-class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount]):
+class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient]):
     """Balance, direct numbers, SIP lines and whether each SIP line is online."""
 
     interval_option = CONF_ACCOUNT_INTERVAL
-
-    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: ZadarmaClient) -> None:
-        """Remember the client."""
-        super().__init__(hass, entry)
-        self.client = client
 
     @map_client_errors
     async def _async_update_data(self) -> ZadarmaAccount:
@@ -393,11 +373,11 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount]):
 
     async def async_refresh_number(self, number: str) -> None:
         """Re-read one direct number after a change to it."""
-        if self.data is None or number not in self.data.numbers:
+        if number not in self.data.numbers:
             return
         known = self.data.numbers[number]
         try:
-            fresh = await self.client.get_direct_number(number, number_type=known.type)
+            fresh = await self.client.get_direct_number(number)
         except TelcoError as err:
             # The change itself went through; the next regular poll shows it.
             LOGGER.debug("Re-reading a direct number after a change failed: %s", err)

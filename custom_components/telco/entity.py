@@ -137,7 +137,9 @@ KNOWN_VALIDATIONS = frozenset(
 )
 
 
-async def run_operator_action[R](coordinator: TelcoCoordinator[Any], action: Awaitable[R]) -> R:
+async def run_operator_action[R](
+    coordinator: TelcoCoordinator[Any, Any], action: Awaitable[R]
+) -> R:
     """Run a change on the coordinator's operator, turning client errors into translated errors."""
     try:
         return await action
@@ -184,7 +186,7 @@ def display_number(number: str) -> str:
     return f"+{digits}"
 
 
-class TelcoEntity[CoordinatorT: TelcoCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
+class TelcoEntity[CoordinatorT: TelcoCoordinator[Any, Any]](CoordinatorEntity[CoordinatorT]):
     """An entity of one account, or of one device below it."""
 
     _attr_has_entity_name = True
@@ -202,6 +204,15 @@ class TelcoEntity[CoordinatorT: TelcoCoordinator[Any]](CoordinatorEntity[Coordin
         self._attr_device_info = device_info
         parts = [coordinator.config_entry.entry_id, key, description.key]
         self._attr_unique_id = "_".join(part for part in parts if part)
+
+    async def async_operator_change[R](self, action: Awaitable[R]) -> R:
+        """Run a change on the operator; if it fails, show the operator's real state again."""
+        try:
+            return await run_operator_action(self.coordinator, action)
+        except HomeAssistantError:
+            # Nothing changed: drop the UI's optimistic guess.
+            self.async_write_ha_state()
+            raise
 
 
 class SimEntity(TelcoEntity[OdorikAccountCoordinator]):
@@ -235,15 +246,9 @@ class SimEntity(TelcoEntity[OdorikAccountCoordinator]):
         """Change one SIM setting on the operator, then re-read the SIM cards."""
         coordinator = self.coordinator
         update = SimCardUpdate(**{name: value})
-        try:
-            await run_operator_action(
-                coordinator,
-                coordinator.client.update_sim_card(self.number, update, current=self.card),
-            )
-        except HomeAssistantError:
-            # Nothing changed: show the operator's real state again, not the UI's guess.
-            self.async_write_ha_state()
-            raise
+        await self.async_operator_change(
+            coordinator.client.update_sim_card(self.number, update, current=self.card)
+        )
         coordinator.requested[(self.number, name)] = value
         await coordinator.async_refresh_sim_cards()
 
@@ -276,17 +281,12 @@ class DirectNumberEntity(TelcoEntity[ZadarmaAccountCoordinator]):
 
     async def async_run(self, action: Awaitable[object]) -> None:
         """Change the number on the operator, then re-read only this number."""
-        try:
-            await run_operator_action(self.coordinator, action)
-        except HomeAssistantError:
-            # Nothing changed: show the operator's real state again, not the UI's guess.
-            self.async_write_ha_state()
-            raise
+        await self.async_operator_change(action)
         await self.coordinator.async_refresh_number(self.number)
 
 
 def add_entities_for_new_items(
-    coordinator: TelcoCoordinator[Any],
+    coordinator: TelcoCoordinator[Any, Any],
     items: Callable[[], Iterable[str]],
     create: Callable[[str], Iterable[Entity]],
     async_add_entities: Callable[[Iterable[Entity]], None],

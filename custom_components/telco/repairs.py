@@ -90,11 +90,8 @@ class AutoProlongationRepairFlow(RepairsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             account = entry.runtime_data.account
-            known = account.data.numbers.get(self.number)
             try:
-                await entry.runtime_data.client.set_autoprolongation(
-                    self.number, True, number_type=known.type if known else None
-                )
+                await account.client.set_autoprolongation(self.number, True)
             except TelcoError:
                 errors["base"] = "cannot_enable"
             else:

@@ -162,8 +162,4 @@ class AutoProlongationSwitch(DirectNumberEntity, SwitchEntity):
         await self._async_set(enabled=False)
 
     async def _async_set(self, *, enabled: bool) -> None:
-        await self.async_run(
-            self.coordinator.client.set_autoprolongation(
-                self.number, enabled, number_type=self.direct_number.type
-            )
-        )
+        await self.async_run(self.coordinator.client.set_autoprolongation(self.number, enabled))

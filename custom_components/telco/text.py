@@ -51,8 +51,4 @@ class CallerNameText(DirectNumberEntity, TextEntity):
     @override
     async def async_set_value(self, value: str) -> None:
         """Set the caller name; an empty value clears it."""
-        await self.async_run(
-            self.coordinator.client.set_caller_name(
-                self.number, value, number_type=self.direct_number.type
-            )
-        )
+        await self.async_run(self.coordinator.client.set_caller_name(self.number, value))
