@@ -1,43 +1,69 @@
 # shellcheck shell=bash
-# Sourced by the scripts: find a CPython 3.13 and prepare the virtualenv of one test leg.
-#   find_python            -> sets PYTHON
-#   leg_settings VERSION   -> sets HA_VERSION, PHCC_VERSION, VENV
-#   ensure_venv            -> creates/refreshes $VENV with the pinned requirements
+# Sourced by the scripts: find the Python a Home Assistant version needs and prepare the
+# virtualenv of one test leg.
+#   leg_settings VERSION   -> sets HA_VERSION, PY_MINOR, PHCC_VERSION, VENV
+#   find_python            -> sets PYTHON to a CPython $PY_MINOR, or fails
+#   ensure_venv [PKG...]   -> creates/refreshes $VENV with Home Assistant, its pinned
+#                             dependencies and PKG... (default: the test requirements)
+#   run_in_py314_root CMD...
+#                          -> runs CMD (a script of this checkout) inside a Debian sid
+#                             root filesystem that has Python 3.14 (see below); never returns
+#
+# Python 3.14 is on neither PyPI nor Debian 12. As root we keep a minimal Debian sid root
+# filesystem under .cache/ (debootstrap from the machine's own apt mirror, about 40 s
+# once), bind the checkout into it at the same path and chroot in. Everything runs in a
+# private mount namespace, so the mounts disappear with the run, however it ends.
 
-find_python() {
-    local candidate
-    for candidate in "${TELCO_PYTHON:-}" /root/.pyenv/versions/3.13.0/bin/python3.13 \
-        "$(command -v python3.13 || true)" "$(command -v python3 || true)"; do
-        if [ -n "$candidate" ] && [ -x "$candidate" ] &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then
-            PYTHON="$candidate"
-            return 0
-        fi
-    done
-    echo "error: no CPython 3.13 found (set TELCO_PYTHON to one)" >&2
-    return 1
-}
+PY314_ROOT=".cache/debian-sid-python3.14"
+PY314_PACKAGES="python3.14,python3.14-venv,python3.14-dev,gcc,ca-certificates"
 
 leg_settings() {
     HA_VERSION="$1"
+    PY_MINOR=3.13
     case "$HA_VERSION" in
+        2026.10.4) PY_MINOR=3.14 PHCC_VERSION=0.13.375 ;;
         2026.2.3) PHCC_VERSION=0.13.316 ;;
         2025.4.4) PHCC_VERSION=0.13.236 ;;
         *)
-            echo "error: unsupported Home Assistant version $HA_VERSION (2026.2.3 or 2025.4.4)" >&2
+            echo "error: unsupported Home Assistant version $HA_VERSION" \
+                "(2026.10.4, 2026.2.3 or 2025.4.4)" >&2
             return 1
             ;;
     esac
     VENV=".venv-${HA_VERSION%.*}"
 }
 
+find_python() {
+    local candidate candidates
+    if [ "$PY_MINOR" = 3.14 ]; then
+        candidates=("${TELCO_PYTHON314:-}" "$(command -v python3.14 || true)")
+    else
+        candidates=("${TELCO_PYTHON:-}" /root/.pyenv/versions/3.13.0/bin/python3.13
+            "$(command -v python3.13 || true)" "$(command -v python3 || true)")
+    fi
+    for candidate in "${candidates[@]}"; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -c \
+            "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$PY_MINOR'.split('.'))))" \
+            2>/dev/null; then
+            PYTHON="$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
 ensure_venv() {
-    local stamp="$VENV/.telco-requirements" wanted wheel_dir constraints
-    wanted="$HA_VERSION $PHCC_VERSION $(cat requirements/dev.txt)"
+    local stamp="$VENV/.telco-requirements" wanted wheel_dir constraints extra
+    if [ $# -gt 0 ]; then
+        extra=("$@")
+    else
+        extra=("pytest-homeassistant-custom-component==$PHCC_VERSION" -r requirements/dev.txt)
+    fi
+    wanted="$PYTHON $HA_VERSION ${extra[*]} $(cat requirements/dev.txt)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
         return 0
     fi
-    echo "==> preparing $VENV (homeassistant==$HA_VERSION)"
+    echo "==> preparing $VENV (homeassistant==$HA_VERSION, $("$PYTHON" --version))"
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
@@ -56,7 +82,83 @@ with zipfile.ZipFile(wheel) as archive:
 PY
     # HA 2026.2 declares Python >= 3.13.2 but runs on 3.13.0, which is what this machine has.
     "$VENV/bin/python" -m pip install --quiet --ignore-requires-python -c "$constraints" \
-        "homeassistant==$HA_VERSION" "pytest-homeassistant-custom-component==$PHCC_VERSION" \
-        -r requirements/dev.txt
+        "homeassistant==$HA_VERSION" "${extra[@]}"
     echo "$wanted" >"$stamp"
+}
+
+# The first mirror of the machine's own apt sources (deb822 or one-line format).
+debian_mirror() {
+    local mirror
+    mirror=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' \
+        /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+    if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+        mirror=$(awk '$1 == "deb" && $0 !~ /security/ {
+            for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}
+        }' /etc/apt/sources.list)
+    fi
+    [ -n "$mirror" ] && echo "$mirror"
+}
+
+ensure_py314_root() {
+    local stamp="$PY314_ROOT/.telco-packages" mirror building
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$PY314_PACKAGES" ]; then
+        return 0
+    fi
+    command -v debootstrap >/dev/null 2>&1 || {
+        echo "==> installing debootstrap"
+        apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
+    }
+    mirror=$(debian_mirror) || {
+        echo "error: no Debian mirror in /etc/apt/sources.list(.d); cannot build $PY314_ROOT" >&2
+        return 1
+    }
+    building="$PY314_ROOT.partial"
+    echo "==> building $PY314_ROOT (debootstrap sid: $PY314_PACKAGES)"
+    rm -rf "$building" "$PY314_ROOT"
+    mkdir -p "$(dirname "$PY314_ROOT")"
+    if ! debootstrap --variant=minbase --include="$PY314_PACKAGES" sid "$building" "$mirror" \
+        >"$building.log" 2>&1; then
+        tail -n 20 "$building.log" >&2
+        echo "error: debootstrap of Debian sid failed (log: $building.log)" >&2
+        return 1
+    fi
+    rm -f "$building.log"
+    echo "$PY314_PACKAGES" >"$building/.telco-packages"
+    mv "$building" "$PY314_ROOT"
+}
+
+# Run "$@" (a script of this checkout and its arguments) inside the sid root filesystem,
+# for a host without Python 3.14. Never returns.
+run_in_py314_root() {
+    if [ -n "${TELCO_IN_PY314_ROOT:-}" ]; then
+        echo "error: no working python3.14 inside $PY314_ROOT; delete it to rebuild" >&2
+        exit 1
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        echo "error: Home Assistant $HA_VERSION needs Python 3.14: set TELCO_PYTHON314 to one," \
+            "or run as root to build a Debian sid root filesystem with it" >&2
+        exit 1
+    fi
+    ensure_py314_root || exit 1
+    local here root
+    here=$(pwd -P)
+    root=$(cd "$PY314_ROOT" && pwd -P)
+    mkdir -p "$root$here" "$root/etc/ssl/certs"
+    cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+    # Registry traffic on this machine is trusted only through the host's CA bundle.
+    cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/telco-host-ca.crt"
+    exec unshare --mount --propagation private -- /bin/sh -c '
+        set -e
+        root=$1 here=$2; shift 2
+        mount --bind "$here" "$root$here"
+        mount -t proc proc "$root/proc"
+        mount --rbind /dev "$root/dev"
+        exec chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+            CI="${CI:-}" TELCO_IN_PY314_ROOT=1 TELCO_PYTHON314=/usr/bin/python3.14 \
+            PIP_CERT=/etc/ssl/certs/telco-host-ca.crt \
+            SSL_CERT_FILE=/etc/ssl/certs/telco-host-ca.crt \
+            PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_DEFAULT_TIMEOUT=180 \
+            /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$here" "$@"
+    ' sh "$root" "$here" "$@"
 }

@@ -13,6 +13,8 @@ from homeassistant.helpers.json import JSONEncoder
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.telco.const import DOMAIN
+
 # A fixed moment for snapshots: the simulator seeds its data relative to "now".
 FROZEN_NOW = "2026-11-15T10:00:00+00:00"
 
@@ -73,8 +75,8 @@ def entities_of(hass: HomeAssistant, entry: MockConfigEntry, domain: str) -> lis
 
 def devices_of(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, Any]]:
     """Describe an entry's devices."""
-    devices = dr.async_get(hass)
-    via = {device.id: device.name for device in devices.devices.values()}
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    via = {device.id: device.name for device in devices}
     return sorted(
         (
             {
@@ -86,7 +88,15 @@ def devices_of(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, An
                 "entry_type": device.entry_type,
                 "via_device": via.get(device.via_device_id) if device.via_device_id else None,
             }
-            for device in dr.async_entries_for_config_entry(devices, entry.entry_id)
+            for device in devices
         ),
         key=lambda item: str(item["name"]),
     )
+
+
+def device_with(
+    hass: HomeAssistant, entry: MockConfigEntry, identifier: str
+) -> dr.DeviceEntry | None:
+    """Return the entry's device with our ``identifier``, if it is registered."""
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    return next((device for device in devices if (DOMAIN, identifier) in device.identifiers), None)

@@ -6,7 +6,8 @@ ours first makes it the one Home Assistant finds.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+import logging
 from pathlib import Path
 
 import aiohttp
@@ -44,6 +45,42 @@ class SnapshotsFolderExtension(AmberSnapshotExtension):
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Use the same snapshot files on both Home Assistant legs."""
     return snapshot.use_extension(SnapshotsFolderExtension)
+
+
+class DeprecationReports(logging.Handler):
+    """Collect the frame helper's reports of deprecated Home Assistant use.
+
+    Home Assistant logs them (at any level, depending on who calls) as "Detected that
+    custom integration 'telco' …" for our integration and "Detected code that …" for
+    anything outside an integration, such as the tests themselves.
+    """
+
+    PREFIXES = ("Detected that custom integration 'telco'", "Detected code that")
+
+    def __init__(self) -> None:
+        """Start with no report."""
+        super().__init__(level=logging.NOTSET)
+        self.reports: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record if it is a deprecation report."""
+        message = record.getMessage()
+        if message.startswith(self.PREFIXES):
+            self.reports.append(message)
+
+
+@pytest.fixture(autouse=True)
+def _no_deprecated_home_assistant_use() -> Iterator[None]:
+    """Fail every test during which Home Assistant reports a deprecated use."""
+    handler = DeprecationReports()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if handler.reports:
+        pytest.fail("Home Assistant reported deprecated use:\n" + "\n".join(handler.reports))
 
 
 @pytest.fixture(autouse=True)

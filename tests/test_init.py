@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.telco.const import DOMAIN
-from tests.common import FROZEN_NOW, advance, devices_of, setup_entry
+from tests.common import FROZEN_NOW, advance, device_with, devices_of, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
 from tests.simulator.zadarma import ZADARMA_KEY
@@ -109,8 +109,7 @@ async def test_sim_cards_come_and_go_without_reload(
 ) -> None:
     await setup_entry(hass, odorik_entry)
     odorik = simulator.app[ODORIK_KEY]
-    devices = dr.async_get(hass)
-    old = devices.async_get_device({(DOMAIN, f"{odorik_entry.entry_id}_sim_00420799799082")})
+    old = device_with(hass, odorik_entry, f"{odorik_entry.entry_id}_sim_00420799799082")
     assert old is not None
 
     # The SIM card moves to a new number: one SIM leaves, another arrives.
@@ -120,7 +119,7 @@ async def test_sim_cards_come_and_go_without_reload(
     await advance(hass, freezer, timedelta(minutes=5))
 
     assert hass.states.get("switch.sim_420_799_799_083_mobile_data") is not None
-    assert devices.async_get(old.id) is None
+    assert dr.async_get(hass).async_get(old.id) is None
     assert er.async_get(hass).async_get("switch.sim_420_799_799_082_mobile_data") is None
     assert odorik_entry.state is ConfigEntryState.LOADED
 
@@ -135,15 +134,14 @@ async def test_direct_numbers_and_public_numbers_leaving_remove_devices(
 ) -> None:
     await setup_entry(hass, odorik_entry)
     await setup_entry(hass, zadarma_entry)
-    devices = dr.async_get(hass)
-    public = (DOMAIN, f"{odorik_entry.entry_id}_public_number_00420910110910")
-    direct = (DOMAIN, f"{zadarma_entry.entry_id}_direct_number_48221234567")
-    assert devices.async_get_device({public}) is not None
-    assert devices.async_get_device({direct}) is not None
+    public = f"{odorik_entry.entry_id}_public_number_00420910110910"
+    direct = f"{zadarma_entry.entry_id}_direct_number_48221234567"
+    assert device_with(hass, odorik_entry, public) is not None
+    assert device_with(hass, zadarma_entry, direct) is not None
 
     del simulator.app[ODORIK_KEY].public_numbers["00420910110910"]
     del simulator.app[ZADARMA_KEY].accounts[zadarma_entry.unique_id].numbers["48221234567"]
     await advance(hass, freezer, timedelta(minutes=15))
 
-    assert devices.async_get_device({public}) is None
-    assert devices.async_get_device({direct}) is None
+    assert device_with(hass, odorik_entry, public) is None
+    assert device_with(hass, zadarma_entry, direct) is None

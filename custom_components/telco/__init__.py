@@ -6,7 +6,6 @@ import asyncio
 
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api.odorik import OdorikClient
@@ -27,7 +26,7 @@ from .entity import (
     DIRECT_NUMBER_PREFIX,
     PUBLIC_NUMBER_PREFIX,
     SIM_PREFIX,
-    account_device,
+    register_account_device,
     remove_stale_devices,
 )
 from .repairs import async_check_expiring_numbers
@@ -45,6 +44,8 @@ PLATFORMS = [
 async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bool:
     """Connect to the operator account and poll it."""
     session = async_get_clientsession(hass)
+    # The account device first: SIM cards and numbers hang below it.
+    account_device_id = register_account_device(hass, entry, entry.data[CONF_OPERATOR])
     runtime_data: TelcoRuntimeData
     if entry.data[CONF_OPERATOR] == OPERATOR_ODORIK:
         odorik = OdorikClient(
@@ -54,6 +55,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
             base_url=entry.data[CONF_URL],
         )
         runtime_data = OdorikRuntimeData(
+            account_device_id=account_device_id,
             client=odorik,
             account=OdorikAccountCoordinator(hass, entry, odorik),
             active_calls=OdorikActiveCallsCoordinator(hass, entry, odorik),
@@ -68,7 +70,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
             base_url=entry.data[CONF_URL],
         )
         runtime_data = ZadarmaRuntimeData(
-            client=zadarma, account=ZadarmaAccountCoordinator(hass, entry, zadarma)
+            account_device_id=account_device_id,
+            client=zadarma,
+            account=ZadarmaAccountCoordinator(hass, entry, zadarma),
         )
     await asyncio.gather(
         *(
@@ -77,10 +81,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
         )
     )
     entry.runtime_data = runtime_data
-    # The account device first: SIM cards and numbers hang below it (via_device).
-    dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, **account_device(entry, entry.data[CONF_OPERATOR])
-    )
     _track_devices(hass, entry, runtime_data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, override
 
-from homeassistant.components.binary_sensor import (
+# 2026.10 re-exports the device class from binary_sensor.const implicitly; 2026.11 lists it.
+from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
     BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
@@ -13,7 +14,6 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import OPERATOR_ZADARMA
 from .coordinator import OdorikRuntimeData, TelcoConfigEntry, ZadarmaAccountCoordinator
 from .entity import (
     DirectNumberEntity,
@@ -93,7 +93,7 @@ class SipOnlineSensor(TelcoEntity[ZadarmaAccountCoordinator], BinarySensorEntity
         super().__init__(
             coordinator,
             SIP_ONLINE,
-            account_device(coordinator.config_entry, OPERATOR_ZADARMA),
+            account_device(coordinator.config_entry),
             f"sip_{sip}",
         )
         self.sip = sip

@@ -48,6 +48,7 @@ from .const import (
 class OdorikRuntimeData:
     """The Odorik client and coordinators of one config entry."""
 
+    account_device_id: str
     client: OdorikClient
     account: OdorikAccountCoordinator
     active_calls: OdorikActiveCallsCoordinator
@@ -64,6 +65,7 @@ class OdorikRuntimeData:
 class ZadarmaRuntimeData:
     """The Zadarma client and coordinators of one config entry."""
 
+    account_device_id: str
     client: ZadarmaClient
     account: ZadarmaAccountCoordinator
 

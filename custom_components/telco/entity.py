@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, Final
 
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -48,9 +49,20 @@ def device_identifier(entry: TelcoConfigEntry, kind: str | None = None, key: str
     return entry.entry_id if kind is None else f"{entry.entry_id}_{kind}_{key}"
 
 
-def account_device(entry: TelcoConfigEntry, operator: str) -> DeviceInfo:
-    """Return the device of the operator account itself."""
-    return DeviceInfo(
+# Home Assistant 2026.8 links a device to its parent by the parent's registry id and
+# deprecates the parent's identifier (`via_device`); our floor, 2025.4, knows only that.
+LINK_BY_DEVICE_ID: Final = (MAJOR_VERSION, MINOR_VERSION) >= (2026, 8)
+
+
+@callback
+def register_account_device(hass: HomeAssistant, entry: TelcoConfigEntry, operator: str) -> str:
+    """Register the device of the operator account itself, and return its registry id.
+
+    It is registered before any entity, so that the devices below it can name it as
+    their parent.
+    """
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, device_identifier(entry))},
         name=entry.title,
         manufacturer=MANUFACTURERS[operator],
@@ -58,6 +70,12 @@ def account_device(entry: TelcoConfigEntry, operator: str) -> DeviceInfo:
         entry_type=DeviceEntryType.SERVICE,
         configuration_url=ACCOUNT_URLS[operator],
     )
+    return device.id
+
+
+def account_device(entry: TelcoConfigEntry) -> DeviceInfo:
+    """Return the device of the operator account (registered by ``register_account_device``)."""
+    return DeviceInfo(identifiers={(DOMAIN, device_identifier(entry))})
 
 
 def child_device(
@@ -71,14 +89,19 @@ def child_device(
     serial_number: str | None = None,
 ) -> DeviceInfo:
     """Return a device below the account (a SIM card, a public or direct number)."""
-    return DeviceInfo(
+    device = DeviceInfo(
         identifiers={(DOMAIN, device_identifier(entry, kind, key))},
         name=name,
         manufacturer=MANUFACTURERS[operator],
         model=model,
         serial_number=serial_number,
-        via_device=(DOMAIN, device_identifier(entry)),
     )
+    # Each key is typed on the Home Assistant versions that take it, and only there.
+    if LINK_BY_DEVICE_ID:
+        device["via_device_id"] = entry.runtime_data.account_device_id  # type: ignore[typeddict-unknown-key, unused-ignore]
+    else:
+        device["via_device"] = (DOMAIN, device_identifier(entry))  # type: ignore[typeddict-unknown-key, unused-ignore]
+    return device
 
 
 def sim_device(entry: TelcoConfigEntry, card: SimCard) -> DeviceInfo:
@@ -337,4 +360,4 @@ def remove_stale_devices(
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         ours = {ident for domain, ident in device.identifiers if domain == DOMAIN}
         if any(ident.startswith(prefix) for ident in ours) and not ours & wanted:
-            registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+            registry.async_remove_device(device.id)

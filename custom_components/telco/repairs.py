@@ -72,13 +72,13 @@ class AutoProlongationRepairFlow(RepairsFlow):
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> data_entry_flow.FlowResult[Any, str]:
         """Start with the confirmation."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> data_entry_flow.FlowResult[Any, str]:
         """Ask for confirmation, then turn auto-prolongation on."""
         entry: TelcoConfigEntry | None = self.hass.config_entries.async_get_entry(self.entry_id)
         if (

@@ -21,7 +21,7 @@ from homeassistant.helpers.typing import StateType
 
 from .api.odorik_models import ActiveCall, SimCard
 from .api.zadarma_models import DirectNumber
-from .const import ODORIK_CURRENCY, OPERATOR_ODORIK, OPERATOR_ZADARMA
+from .const import ODORIK_CURRENCY
 from .coordinator import (
     DataUsage,
     OdorikAccount,
@@ -227,11 +227,7 @@ async def async_setup_entry(
         return
     account = data.account
     async_add_entities(
-        [
-            ZadarmaBalanceSensor(
-                account, ZADARMA_BALANCE_SENSOR, account_device(entry, OPERATOR_ZADARMA)
-            )
-        ]
+        [ZadarmaBalanceSensor(account, ZADARMA_BALANCE_SENSOR, account_device(entry))]
     )
     add_direct_number_entities(
         data,
@@ -248,7 +244,7 @@ def _setup_odorik(
     data: OdorikRuntimeData,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    device = account_device(entry, OPERATOR_ODORIK)
+    device = account_device(entry)
     async_add_entities(
         [
             *(
