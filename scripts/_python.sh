@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by the scripts: find the Python a Home Assistant version needs and prepare the
 # virtualenv of one test leg.
-#   leg_settings VERSION   -> sets HA_VERSION, PY_MINOR, PHCC_VERSION, VENV
+#   leg_settings VERSION   -> sets HA_VERSION, PY_MINOR, PHCC_VERSION, VENV (a test leg)
+#   server_settings VERSION -> sets HA_VERSION, PY_MINOR, VENV (a server for scripts/develop)
 #   find_python            -> sets PYTHON to a CPython $PY_MINOR, or fails
 #   ensure_venv [PKG...]   -> creates/refreshes $VENV with Home Assistant, its pinned
 #                             dependencies and PKG... (default: the test requirements)
@@ -15,7 +16,8 @@
 # private mount namespace, so the mounts disappear with the run, however it ends.
 
 PY314_ROOT=".cache/debian-sid-python3.14"
-PY314_PACKAGES="python3.14,python3.14-venv,python3.14-dev,gcc,ca-certificates"
+# g++ builds the few Home Assistant requirements without a Python 3.14 wheel (scripts/develop).
+PY314_PACKAGES="python3.14,python3.14-venv,python3.14-dev,gcc,g++,ca-certificates"
 
 leg_settings() {
     HA_VERSION="$1"
@@ -31,6 +33,19 @@ leg_settings() {
             ;;
     esac
     VENV=".venv-${HA_VERSION%.*}"
+}
+
+server_settings() {
+    HA_VERSION="$1"
+    case "$HA_VERSION" in
+        2026.11.0) PY_MINOR=3.14 ;;
+        2025.4.4) PY_MINOR=3.13 ;;
+        *)
+            echo "error: scripts/develop runs Home Assistant 2026.11.0 or 2025.4.4, not $HA_VERSION" >&2
+            return 1
+            ;;
+    esac
+    VENV=".venv-hass-${HA_VERSION%.*}"
 }
 
 find_python() {
