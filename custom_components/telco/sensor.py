@@ -14,10 +14,11 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfInformation, UnitOfTime
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .api.odorik_models import ActiveCall, SimCard
 from .api.zadarma_models import DirectNumber
@@ -33,6 +34,7 @@ from .coordinator import (
     PublicNumberRouting,
     TelcoConfigEntry,
     ZadarmaAccountCoordinator,
+    month_start,
 )
 from .entity import (
     DirectNumberEntity,
@@ -91,14 +93,14 @@ ODORIK_ACCOUNT_SENSORS: tuple[OdorikAccountSensorDescription, ...] = (
     OdorikAccountSensorDescription(
         key="outgoing_calls",
         translation_key="outgoing_calls",
-        state_class=SensorStateClass.TOTAL,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda account: account.statistics.outgoing.count,
     ),
     OdorikAccountSensorDescription(
         key="outgoing_call_duration",
         translation_key="outgoing_call_duration",
         device_class=SensorDeviceClass.DURATION,
-        state_class=SensorStateClass.TOTAL,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
@@ -116,14 +118,14 @@ ODORIK_ACCOUNT_SENSORS: tuple[OdorikAccountSensorDescription, ...] = (
     OdorikAccountSensorDescription(
         key="incoming_calls",
         translation_key="incoming_calls",
-        state_class=SensorStateClass.TOTAL,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda account: account.statistics.incoming.count,
     ),
     OdorikAccountSensorDescription(
         key="incoming_call_duration",
         translation_key="incoming_call_duration",
         device_class=SensorDeviceClass.DURATION,
-        state_class=SensorStateClass.TOTAL,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
@@ -132,13 +134,13 @@ ODORIK_ACCOUNT_SENSORS: tuple[OdorikAccountSensorDescription, ...] = (
     OdorikAccountSensorDescription(
         key="redirected_calls",
         translation_key="redirected_calls",
-        state_class=SensorStateClass.TOTAL,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda account: account.statistics.redirected.count,
     ),
     OdorikAccountSensorDescription(
         key="missed_calls",
         translation_key="missed_calls",
-        state_class=SensorStateClass.TOTAL,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda account: account.missed_calls,
     ),
 )
@@ -279,11 +281,39 @@ class OdorikAccountSensor(TelcoEntity[OdorikAccountCoordinator], SensorEntity):
 
     entity_description: OdorikAccountSensorDescription
 
+    def __init__(
+        self,
+        coordinator: OdorikAccountCoordinator,
+        description: OdorikAccountSensorDescription,
+        device_info: DeviceInfo,
+    ) -> None:
+        """Start in the month of the first poll."""
+        super().__init__(coordinator, description, device_info)
+        self._statistics = coordinator.data.statistics
+        self._month = month_start(dt_util.utcnow())
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Note the Prague month of each new poll of the call statistics."""
+        # Re-reading only the SIM cards keeps the statistics, and so their month,
+        # even when it happens after midnight on the 1st.
+        if self.coordinator.data.statistics is not self._statistics:
+            self._statistics = self.coordinator.data.statistics
+            self._month = month_start(dt_util.utcnow())
+        super()._handle_coordinator_update()
+
     @property
     @override
     def native_value(self) -> StateType:
         """Return the value from the last account poll."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    @override
+    def last_reset(self) -> datetime | None:
+        """Return the start of the month a month-to-date total belongs to."""
+        return self._month if self.state_class is SensorStateClass.TOTAL else None
 
 
 class ActiveCallsSensor(TelcoEntity[OdorikActiveCallsCoordinator], SensorEntity):
@@ -350,6 +380,14 @@ class DataUsageSensor(TelcoEntity[OdorikMobileDataCoordinator], SensorEntity):
         """Return this month's usage (zero before the first record of the month)."""
         usage = self.coordinator.data.get(self.number, DataUsage())
         return self.entity_description.value_fn(usage)
+
+    @property
+    @override
+    def last_reset(self) -> datetime | None:
+        """Return the start of the month a month-to-date total belongs to."""
+        if self.state_class is SensorStateClass.TOTAL:
+            return self.coordinator.ledger.month
+        return None
 
 
 class RoutingSensor(TelcoEntity[OdorikRoutingCoordinator], SensorEntity):
