@@ -25,7 +25,7 @@ POLLED = {
     "Odorik active calls": "sensor.odorik_1234567_active_calls",
     "Odorik mobile data": "sensor.sim_420_799_799_081_data_used_this_month",
     "Odorik routing": "sensor.420_910_110_910_routing_rules",
-    "Zadarma account": "sensor.zadarma_1c64de_balance",
+    "Zadarma account": "sensor.zadarma_453101_balance",
 }
 SWITCH = "switch.sim_420_799_799_081_mobile_data"
 REPORTS = ("Detected that custom integration 'telco'", "Detected code that")

@@ -26,6 +26,7 @@ ODORIK_USER = "1234567"
 ODORIK_PASSWORD = "odorik-demo"
 ZADARMA_KEY = "1c64dee7ee7638e3a507"
 ZADARMA_SECRET = "d78f2a12cc1fc5effe71"
+ZADARMA_PBX_ID = 453101
 
 
 class SnapshotsFolderExtension(AmberSnapshotExtension):
@@ -110,7 +111,7 @@ def odorik_entry(simulator: SimulatorServer) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
         title=f"Odorik {ODORIK_USER}",
-        unique_id=ODORIK_USER,
+        unique_id=f"odorik_{ODORIK_USER}",
         data={
             CONF_OPERATOR: "odorik",
             CONF_USERNAME: ODORIK_USER,
@@ -126,8 +127,8 @@ def zadarma_entry(simulator: SimulatorServer) -> MockConfigEntry:
     """Return a config entry of the simulator's Zadarma demo account."""
     return MockConfigEntry(
         domain=DOMAIN,
-        title="Zadarma 1c64de…",
-        unique_id=ZADARMA_KEY,
+        title=f"Zadarma {ZADARMA_PBX_ID}",
+        unique_id=f"zadarma_{ZADARMA_PBX_ID}",
         data={
             CONF_OPERATOR: "zadarma",
             CONF_API_KEY: ZADARMA_KEY,

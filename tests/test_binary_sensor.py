@@ -41,7 +41,7 @@ async def test_sip_online_follows_registration(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_entry(hass, zadarma_entry)
-    entity_id = "binary_sensor.zadarma_1c64de_sip_100002_online"
+    entity_id = "binary_sensor.zadarma_453101_sip_100002_online"
     assert hass.states.get(entity_id).state == STATE_OFF
 
     account = simulator.app[ZADARMA_KEY].accounts["1c64dee7ee7638e3a507"]

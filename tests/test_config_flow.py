@@ -15,6 +15,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -27,8 +28,21 @@ from custom_components.telco.const import (
     CONF_SLOW_INTERVAL,
     DOMAIN,
 )
-from tests.conftest import ODORIK_PASSWORD, ODORIK_USER, ZADARMA_KEY, ZADARMA_SECRET
+from tests.conftest import (
+    ODORIK_PASSWORD,
+    ODORIK_USER,
+    ZADARMA_KEY,
+    ZADARMA_PBX_ID,
+    ZADARMA_SECRET,
+)
 from tests.simulator import SimulatorServer
+from tests.simulator.zadarma import ZADARMA_KEY as ZADARMA_APP
+
+# A line of the demo account, and a second Zadarma key pair.
+ODORIK_LINE = "403366"
+ODORIK_LINE_PASSWORD = "line-demo-1"
+OTHER_KEY = "0123456789abcdef0123"
+OTHER_SECRET = "fedcba9876543210fedc"
 
 # Nothing listens on port 1 of loopback: connecting there fails at once.
 CLOSED_URL = "http://127.0.0.1:1"
@@ -73,6 +87,11 @@ async def start_operator_step(hass: HomeAssistant, operator: str) -> dict[str, A
     return await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": operator}
     )
+
+
+def devices_of_entry(hass: HomeAssistant, entry: MockConfigEntry) -> list[dr.DeviceEntry]:
+    """Return the devices of an entry."""
+    return dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -120,7 +139,7 @@ async def test_odorik_account_is_added(hass: HomeAssistant, simulator: Simulator
         CONF_URL: simulator.odorik_url,
     }
     entry = result["result"]
-    assert entry.unique_id == ODORIK_USER
+    assert entry.unique_id == f"odorik_{ODORIK_USER}"
     assert entry.state is ConfigEntryState.LOADED
 
 
@@ -149,7 +168,7 @@ async def test_odorik_wrong_password_then_right_one(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PASSWORD] == ODORIK_PASSWORD
-    assert result["result"].unique_id == ODORIK_USER
+    assert result["result"].unique_id == f"odorik_{ODORIK_USER}"
 
 
 async def test_odorik_outage_then_recovery(hass: HomeAssistant, simulator: SimulatorServer) -> None:
@@ -235,7 +254,7 @@ async def test_zadarma_account_is_added(hass: HomeAssistant, simulator: Simulato
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Zadarma 1c64de…"
+    assert result["title"] == f"Zadarma {ZADARMA_PBX_ID}"
     assert result["data"] == {
         CONF_OPERATOR: "zadarma",
         CONF_API_KEY: ZADARMA_KEY,
@@ -243,7 +262,7 @@ async def test_zadarma_account_is_added(hass: HomeAssistant, simulator: Simulato
         CONF_URL: simulator.zadarma_url,
     }
     entry = result["result"]
-    assert entry.unique_id == ZADARMA_KEY
+    assert entry.unique_id == f"zadarma_{ZADARMA_PBX_ID}"
     assert entry.state is ConfigEntryState.LOADED
 
 
@@ -271,7 +290,7 @@ async def test_zadarma_wrong_secret_then_right_one(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_API_SECRET] == ZADARMA_SECRET
-    assert result["result"].unique_id == ZADARMA_KEY
+    assert result["result"].unique_id == f"zadarma_{ZADARMA_PBX_ID}"
 
 
 async def test_zadarma_outage(hass: HomeAssistant, simulator: SimulatorServer) -> None:
@@ -372,11 +391,11 @@ async def test_zadarma_reauth(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reauth_confirm"
     assert result["description_placeholders"]["operator"] == "Zadarma"
-    assert result["description_placeholders"]["account"] == "Zadarma 1c64de…"
-    assert list(result["data_schema"].schema) == [CONF_API_SECRET]
+    assert result["description_placeholders"]["account"] == f"Zadarma {ZADARMA_PBX_ID}"
+    assert list(result["data_schema"].schema) == [CONF_API_KEY, CONF_API_SECRET]
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_SECRET: "still-wrong"}
+        result["flow_id"], {CONF_API_KEY: ZADARMA_KEY, CONF_API_SECRET: "still-wrong"}
     )
 
     assert result["type"] is FlowResultType.FORM
@@ -384,7 +403,7 @@ async def test_zadarma_reauth(
     assert zadarma_entry.data[CONF_API_SECRET] == "old-secret"
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_SECRET: ZADARMA_SECRET}
+        result["flow_id"], {CONF_API_KEY: ZADARMA_KEY, CONF_API_SECRET: ZADARMA_SECRET}
     )
     await hass.async_block_till_done()
 
@@ -465,7 +484,7 @@ async def test_odorik_reconfigure(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert odorik_entry.data[CONF_URL] == simulator.odorik_url
-    assert odorik_entry.unique_id == ODORIK_USER
+    assert odorik_entry.unique_id == f"odorik_{ODORIK_USER}"
     assert odorik_entry.state is ConfigEntryState.LOADED
 
 
@@ -475,15 +494,16 @@ async def test_odorik_reconfigure_refuses_another_account(
     odorik_entry.add_to_hass(hass)
     result = await odorik_entry.start_reconfigure_flow(hass)
 
+    # One of the account's lines is another login, seeing less: not this entry.
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], odorik_input(simulator.odorik_url, user="7654321")
+        result["flow_id"],
+        odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD),
     )
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
     assert odorik_entry.data[CONF_USERNAME] == ODORIK_USER
-    assert odorik_entry.unique_id == ODORIK_USER
-    assert requests_sent(simulator, "odorik") == 0
+    assert odorik_entry.unique_id == f"odorik_{ODORIK_USER}"
 
 
 async def test_zadarma_reconfigure(
@@ -528,24 +548,168 @@ async def test_zadarma_reconfigure(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert zadarma_entry.data[CONF_URL] == simulator.zadarma_url
-    assert zadarma_entry.unique_id == ZADARMA_KEY
+    assert zadarma_entry.unique_id == f"zadarma_{ZADARMA_PBX_ID}"
     assert zadarma_entry.state is ConfigEntryState.LOADED
 
 
 async def test_zadarma_reconfigure_refuses_another_account(
     hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
 ) -> None:
+    simulator.app[ZADARMA_APP].add_account(OTHER_KEY, OTHER_SECRET, pbx_id=777001)
     zadarma_entry.add_to_hass(hass)
     result = await zadarma_entry.start_reconfigure_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], zadarma_input(simulator.zadarma_url, key="ffffffffffffffffffff")
+        result["flow_id"], zadarma_input(simulator.zadarma_url, key=OTHER_KEY, secret=OTHER_SECRET)
     )
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
     assert zadarma_entry.data[CONF_API_KEY] == ZADARMA_KEY
-    assert requests_sent(simulator, "zadarma") == 0
+
+
+async def test_zadarma_reconfigure_takes_a_rotated_key(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    device_ids = {device.id for device in devices_of_entry(hass, zadarma_entry)}
+    simulator.app[ZADARMA_APP].rotate_key(ZADARMA_KEY, OTHER_KEY, OTHER_SECRET)
+    result = await zadarma_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url, key=OTHER_KEY, secret=OTHER_SECRET)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert zadarma_entry.data[CONF_API_KEY] == OTHER_KEY
+    assert zadarma_entry.data[CONF_API_SECRET] == OTHER_SECRET
+    assert zadarma_entry.unique_id == f"zadarma_{ZADARMA_PBX_ID}"
+    assert zadarma_entry.state is ConfigEntryState.LOADED
+    # The same devices, not new ones.
+    assert {device.id for device in devices_of_entry(hass, zadarma_entry)} == device_ids
+
+
+async def test_zadarma_reauth_takes_a_rotated_key(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    simulator.app[ZADARMA_APP].rotate_key(ZADARMA_KEY, OTHER_KEY, OTHER_SECRET)
+    result = await zadarma_entry.start_reauth_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: OTHER_KEY, CONF_API_SECRET: OTHER_SECRET}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert zadarma_entry.data[CONF_API_KEY] == OTHER_KEY
+    assert zadarma_entry.state is ConfigEntryState.LOADED
+
+
+async def test_zadarma_reauth_refuses_the_key_of_another_account(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    simulator.app[ZADARMA_APP].add_account(OTHER_KEY, OTHER_SECRET, pbx_id=777001)
+    zadarma_entry.add_to_hass(hass)
+    result = await zadarma_entry.start_reauth_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: OTHER_KEY, CONF_API_SECRET: OTHER_SECRET}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert zadarma_entry.data[CONF_API_KEY] == ZADARMA_KEY
+
+
+async def test_zadarma_account_without_pbx_is_named_without_its_key(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    simulator.app[ZADARMA_APP].add_account(OTHER_KEY, OTHER_SECRET)
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url, key=OTHER_KEY, secret=OTHER_SECRET)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Zadarma"
+    assert result["result"].unique_id.startswith("zadarma_key_")
+    assert OTHER_KEY[:4] not in result["result"].unique_id
+
+
+# -- the same Odorik account as an account and as one of its lines ---------------------
+
+
+async def test_odorik_account_is_added_when_its_lines_cannot_be_listed(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    simulator.control.faults["odorik"].unsupported.append("GET /lines.json")
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"odorik_{ODORIK_USER}"
+
+
+async def test_odorik_line_of_a_configured_account_is_refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    odorik_entry.add_to_hass(hass)
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD),
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert hass.config_entries.async_entries(DOMAIN) == [zadarma_entry, odorik_entry]
+
+
+async def test_odorik_account_of_a_configured_line_is_refused(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    result = await start_operator_step(hass, "odorik")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD),
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"Odorik line {ODORIK_LINE}"
+    assert result["result"].unique_id == f"odorik_line_{ODORIK_LINE}"
+
+    result = await start_operator_step(hass, "odorik")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+    # Another line of the same account is another login, with its own SIM card.
+    result = await start_operator_step(hass, "odorik")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], odorik_input(simulator.odorik_url, user="403367", password="line-demo-2")
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == "odorik_line_403367"
 
 
 # -- options -------------------------------------------------------------------

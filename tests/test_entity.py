@@ -52,7 +52,7 @@ async def test_operator_refusal_without_own_message_names_the_reason(
 ) -> None:
     """The number left the account since the last poll: Zadarma says it is not found."""
     await setup_entry(hass, zadarma_entry)
-    account = simulator.app[ZADARMA_KEY].accounts[zadarma_entry.unique_id]
+    account = simulator.app[ZADARMA_KEY].demo
     del account.numbers["442037691880"]
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
@@ -90,7 +90,7 @@ async def test_rate_limited_poll_recovers(
     zadarma.settings.rate_limit_per_minute = 1
     zadarma.settings.rate_limit_window_seconds = 2
     await advance(hass, freezer, timedelta(minutes=5))
-    assert hass.states.get("sensor.zadarma_1c64de_balance").state == "unavailable"
+    assert hass.states.get("sensor.zadarma_453101_balance").state == "unavailable"
     refused = zadarma.demo.rate_limited
     assert refused >= 1
 
@@ -103,7 +103,7 @@ async def test_rate_limited_poll_recovers(
     # The back-off runs on the real monotonic clock; the loop's clock is frozen.
     await hass.async_add_executor_job(time.sleep, 2.2)
     await advance(hass, freezer, timedelta(minutes=5))
-    assert hass.states.get("sensor.zadarma_1c64de_balance").state == "25.4"
+    assert hass.states.get("sensor.zadarma_453101_balance").state == "25.4"
 
 
 async def test_request_refused_by_the_client_is_a_validation_error(

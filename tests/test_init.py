@@ -109,7 +109,7 @@ async def test_sim_cards_come_and_go_without_reload(
 ) -> None:
     await setup_entry(hass, odorik_entry)
     odorik = simulator.app[ODORIK_KEY]
-    old = device_with(hass, odorik_entry, f"{odorik_entry.entry_id}_sim_00420799799082")
+    old = device_with(hass, odorik_entry, f"{odorik_entry.unique_id}_sim_00420799799082")
     assert old is not None
 
     # The SIM card moves to a new number: one SIM leaves, another arrives.
@@ -134,13 +134,13 @@ async def test_direct_numbers_and_public_numbers_leaving_remove_devices(
 ) -> None:
     await setup_entry(hass, odorik_entry)
     await setup_entry(hass, zadarma_entry)
-    public = f"{odorik_entry.entry_id}_public_number_00420910110910"
-    direct = f"{zadarma_entry.entry_id}_direct_number_48221234567"
+    public = f"{odorik_entry.unique_id}_public_number_00420910110910"
+    direct = f"{zadarma_entry.unique_id}_direct_number_48221234567"
     assert device_with(hass, odorik_entry, public) is not None
     assert device_with(hass, zadarma_entry, direct) is not None
 
     del simulator.app[ODORIK_KEY].public_numbers["00420910110910"]
-    del simulator.app[ZADARMA_KEY].accounts[zadarma_entry.unique_id].numbers["48221234567"]
+    del simulator.app[ZADARMA_KEY].demo.numbers["48221234567"]
     await advance(hass, freezer, timedelta(minutes=15))
 
     assert device_with(hass, odorik_entry, public) is None

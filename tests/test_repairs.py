@@ -58,7 +58,7 @@ async def test_expiring_number_is_fixed_by_turning_auto_prolongation_on(
     response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
     assert (await response.json())["type"] == "create_entry"
 
-    account = simulator.app[ZADARMA_KEY].accounts[zadarma_entry.unique_id]
+    account = simulator.app[ZADARMA_KEY].demo
     assert account.numbers[NUMBER].autorenew is True
     assert hass.states.get(f"switch.{NUMBER}_auto_prolongation").state == "on"
     assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is None
@@ -107,7 +107,7 @@ async def test_issue_goes_away_when_renewed_elsewhere(
     await setup_entry(hass, zadarma_entry)
     assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is not None
 
-    account = simulator.app[ZADARMA_KEY].accounts[zadarma_entry.unique_id]
+    account = simulator.app[ZADARMA_KEY].demo
     account.numbers[NUMBER].autorenew = True
     await advance(hass, freezer, timedelta(minutes=5))
     assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is None

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .api.odorik import OdorikClient
-from .api.zadarma import ZadarmaClient
-from .const import CONF_API_SECRET, CONF_OPERATOR, OPERATOR_ODORIK
-from .coordinator import (
-    OdorikAccountCoordinator,
-    OdorikActiveCallsCoordinator,
-    OdorikMobileDataCoordinator,
-    OdorikRoutingCoordinator,
-    OdorikRuntimeData,
-    TelcoConfigEntry,
-    TelcoRuntimeData,
-    ZadarmaAccountCoordinator,
-    ZadarmaRuntimeData,
-)
+from .coordinator import OdorikRuntimeData, TelcoConfigEntry, TelcoRuntimeData
 from .entity import (
     DIRECT_NUMBER_PREFIX,
     PUBLIC_NUMBER_PREFIX,
@@ -29,6 +16,7 @@ from .entity import (
     register_account_device,
     remove_stale_devices,
 )
+from .operators import operator_of
 from .repairs import async_check_expiring_numbers
 
 PLATFORMS = [
@@ -43,37 +31,11 @@ PLATFORMS = [
 
 async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bool:
     """Connect to the operator account and poll it."""
-    session = async_get_clientsession(hass)
+    operator = operator_of(entry.data)
+    client = operator.connect(async_get_clientsession(hass), entry.data)
     # The account device first: SIM cards and numbers hang below it.
-    account_device_id = register_account_device(hass, entry, entry.data[CONF_OPERATOR])
-    runtime_data: TelcoRuntimeData
-    if entry.data[CONF_OPERATOR] == OPERATOR_ODORIK:
-        odorik = OdorikClient(
-            session,
-            entry.data[CONF_USERNAME],
-            entry.data[CONF_PASSWORD],
-            base_url=entry.data[CONF_URL],
-        )
-        runtime_data = OdorikRuntimeData(
-            account_device_id=account_device_id,
-            client=odorik,
-            account=OdorikAccountCoordinator(hass, entry, odorik),
-            active_calls=OdorikActiveCallsCoordinator(hass, entry, odorik),
-            mobile_data=OdorikMobileDataCoordinator(hass, entry, odorik),
-            routing=OdorikRoutingCoordinator(hass, entry, odorik),
-        )
-    else:
-        zadarma = ZadarmaClient(
-            session,
-            entry.data[CONF_API_KEY],
-            entry.data[CONF_API_SECRET],
-            base_url=entry.data[CONF_URL],
-        )
-        runtime_data = ZadarmaRuntimeData(
-            account_device_id=account_device_id,
-            client=zadarma,
-            account=ZadarmaAccountCoordinator(hass, entry, zadarma),
-        )
+    account_device_id = register_account_device(hass, entry)
+    runtime_data = operator.start(hass, entry, client, account_device_id)
     await asyncio.gather(
         *(
             coordinator.async_config_entry_first_refresh()

@@ -11,7 +11,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
+from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -26,57 +26,33 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .api import TelcoAuthenticationError, TelcoConnectionError, TelcoError
-from .api.odorik import DEFAULT_ODORIK_URL, OdorikClient
-from .api.zadarma import DEFAULT_ZADARMA_URL, ZadarmaClient
 from .const import (
-    CONF_ACCOUNT_INTERVAL,
-    CONF_ACTIVE_CALLS_INTERVAL,
     CONF_ADVANCED,
-    CONF_API_SECRET,
     CONF_OPERATOR,
-    CONF_SLOW_INTERVAL,
     DEFAULT_INTERVALS,
     DOMAIN,
     INTERVAL_LIMITS,
     LOGGER,
-    OPERATOR_ODORIK,
-    OPERATOR_ZADARMA,
 )
 from .coordinator import TelcoConfigEntry
+from .operators import OPERATORS, AccountIdentity, Operator, operator_of
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
-# Per operator: the field that names the account (the unique ID), the secret field,
-# the default API address, and how the entry is titled.
-ACCOUNT_FIELD = {OPERATOR_ODORIK: CONF_USERNAME, OPERATOR_ZADARMA: CONF_API_KEY}
-SECRET_FIELD = {OPERATOR_ODORIK: CONF_PASSWORD, OPERATOR_ZADARMA: CONF_API_SECRET}
-DEFAULT_URLS = {OPERATOR_ODORIK: DEFAULT_ODORIK_URL, OPERATOR_ZADARMA: DEFAULT_ZADARMA_URL}
-INTERVALS_BY_OPERATOR = {
-    OPERATOR_ODORIK: (CONF_ACTIVE_CALLS_INTERVAL, CONF_ACCOUNT_INTERVAL, CONF_SLOW_INTERVAL),
-    OPERATOR_ZADARMA: (CONF_ACCOUNT_INTERVAL,),
-}
 
-
-def entry_title(operator: str, data: Mapping[str, Any]) -> str:
-    """Return the title of an account's entry (the Zadarma key is shortened)."""
-    if operator == OPERATOR_ODORIK:
-        return f"Odorik {data[CONF_USERNAME]}"
-    return f"Zadarma {data[CONF_API_KEY][:6]}…"
-
-
-def credentials_schema(operator: str, defaults: Mapping[str, Any]) -> vol.Schema:
+def credentials_schema(operator: Operator[Any], defaults: Mapping[str, Any]) -> vol.Schema:
     """Return the form for an operator's credentials, with the API address folded away."""
-    account = ACCOUNT_FIELD[operator]
+    account = operator.account_field
     return vol.Schema(
         {
             vol.Required(account, default=defaults.get(account, vol.UNDEFINED)): str,
-            vol.Required(SECRET_FIELD[operator]): PASSWORD,
+            vol.Required(operator.secret_field): PASSWORD,
             vol.Required(CONF_ADVANCED): section(
                 vol.Schema(
                     {
                         vol.Required(
-                            CONF_URL, default=defaults.get(CONF_URL, DEFAULT_URLS[operator])
+                            CONF_URL, default=defaults.get(CONF_URL, operator.default_url)
                         ): URL
                     }
                 ),
@@ -86,39 +62,33 @@ def credentials_schema(operator: str, defaults: Mapping[str, Any]) -> vol.Schema
     )
 
 
-def entry_data(operator: str, user_input: Mapping[str, Any]) -> dict[str, Any]:
+def entry_data(operator: Operator[Any], user_input: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten a submitted credentials form into config entry data."""
-    account = ACCOUNT_FIELD[operator]
-    secret = SECRET_FIELD[operator]
+    account = operator.account_field
     url = str(user_input[CONF_ADVANCED][CONF_URL]).strip().rstrip("/")
     return {
-        CONF_OPERATOR: operator,
+        CONF_OPERATOR: operator.key,
         account: str(user_input[account]).strip(),
-        secret: user_input[secret],
+        operator.secret_field: user_input[operator.secret_field],
         CONF_URL: url,
     }
 
 
-async def validate_credentials(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
-    """Ask the operator for the balance with the credentials; return form errors."""
-    session = async_get_clientsession(hass)
+async def identify(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[AccountIdentity | None, dict[str, str]]:
+    """Check the credentials with the operator and name the account; or return form errors."""
+    operator = operator_of(data)
     try:
-        if data[CONF_OPERATOR] == OPERATOR_ODORIK:
-            await OdorikClient(
-                session, data[CONF_USERNAME], data[CONF_PASSWORD], base_url=data[CONF_URL]
-            ).get_balance()
-        else:
-            await ZadarmaClient(
-                session, data[CONF_API_KEY], data[CONF_API_SECRET], base_url=data[CONF_URL]
-            ).get_balance()
+        client = operator.connect(async_get_clientsession(hass), data)
+        return await operator.identify(client, data), {}
     except TelcoAuthenticationError:
-        return {"base": "invalid_auth"}
+        return None, {"base": "invalid_auth"}
     except TelcoConnectionError:
-        return {"base": "cannot_connect"}
+        return None, {"base": "cannot_connect"}
     except TelcoError:
         LOGGER.exception("Unexpected answer while testing the credentials")
-        return {"base": "unknown"}
-    return {}
+        return None, {"base": "unknown"}
 
 
 class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -136,36 +106,52 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
     @override
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which operator the account belongs to."""
-        return self.async_show_menu(
-            step_id="user", menu_options=[OPERATOR_ODORIK, OPERATOR_ZADARMA]
-        )
+        return self.async_show_menu(step_id="user", menu_options=list(OPERATORS))
 
     async def async_step_odorik(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for an Odorik account ID or line number and its API or line password."""
-        return await self._async_step_credentials(OPERATOR_ODORIK, user_input)
+        return await self._async_step_credentials(OPERATORS["odorik"], user_input)
 
     async def async_step_zadarma(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for a Zadarma API key and secret."""
-        return await self._async_step_credentials(OPERATOR_ZADARMA, user_input)
+        return await self._async_step_credentials(OPERATORS["zadarma"], user_input)
 
     async def _async_step_credentials(
-        self, operator: str, user_input: dict[str, Any] | None
+        self, operator: Operator[Any], user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         defaults: Mapping[str, Any] = {}
         if user_input is not None:
-            data = entry_data(operator, user_input)
-            defaults = data
-            await self.async_set_unique_id(data[ACCOUNT_FIELD[operator]])
-            self._abort_if_unique_id_configured()
-            errors = await validate_credentials(self.hass, data)
-            if not errors:
-                return self.async_create_entry(title=entry_title(operator, data), data=data)
+            data = defaults = entry_data(operator, user_input)
+            # The same login again is refused before the operator is asked.
+            self._async_abort_entries_match({operator.account_field: data[operator.account_field]})
+            identity, errors = await identify(self.hass, data)
+            if identity is not None:
+                await self.async_set_unique_id(identity.unique_id)
+                self._abort_if_unique_id_configured()
+                if await self._async_configured_under_another_name(identity):
+                    return self.async_abort(reason="already_configured")
+                return self.async_create_entry(title=identity.title, data=data)
         return self.async_show_form(
-            step_id=operator, data_schema=credentials_schema(operator, defaults), errors=errors
+            step_id=operator.key,
+            data_schema=credentials_schema(operator, defaults),
+            errors=errors,
         )
+
+    async def _async_configured_under_another_name(self, identity: AccountIdentity) -> bool:
+        """Tell whether the account is configured already as one of its lines, or vice versa."""
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.unique_id in identity.also_known_as:
+                return True
+            if not identity.unique_id.startswith(f"{entry.data[CONF_OPERATOR]}_"):
+                continue
+            # Only the account side knows its lines: ask the configured entry.
+            other, _ = await identify(self.hass, entry.data)
+            if other is not None and identity.unique_id in other.also_known_as:
+                return True
+        return False
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Start reauthentication after the operator refused the stored credentials."""
@@ -174,23 +160,25 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the account's new password or API secret."""
+        """Ask for the account's new password, or its new API key and secret."""
         entry = self._get_reauth_entry()
-        operator = entry.data[CONF_OPERATOR]
-        secret = SECRET_FIELD[operator]
+        operator = operator_of(entry.data)
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {**entry.data, secret: user_input[secret]}
-            errors = await validate_credentials(self.hass, data)
-            if not errors:
+            data = {**entry.data, **{field: user_input[field] for field in operator.reauth_fields}}
+            identity, errors = await identify(self.hass, data)
+            if identity is not None:
+                await self.async_set_unique_id(identity.unique_id)
+                self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self.async_update_reload_and_abort(entry, data=data)
+        fields: dict[Any, Any] = {
+            vol.Required(field): str if field == operator.account_field else PASSWORD
+            for field in operator.reauth_fields
+        }
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema({vol.Required(secret): PASSWORD}),
-            description_placeholders={
-                "operator": operator.capitalize(),
-                "account": entry.title,
-            },
+            data_schema=vol.Schema(fields),
+            description_placeholders={"operator": operator.name, "account": entry.title},
             errors=errors,
         )
 
@@ -199,21 +187,20 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the credentials or API address of the same account."""
         entry = self._get_reconfigure_entry()
-        operator = entry.data[CONF_OPERATOR]
+        operator = operator_of(entry.data)
         errors: dict[str, str] = {}
         defaults: Mapping[str, Any] = entry.data
         if user_input is not None:
-            data = entry_data(operator, user_input)
-            defaults = data
-            await self.async_set_unique_id(data[ACCOUNT_FIELD[operator]])
-            self._abort_if_unique_id_mismatch(reason="wrong_account")
-            errors = await validate_credentials(self.hass, data)
-            if not errors:
+            data = defaults = entry_data(operator, user_input)
+            identity, errors = await identify(self.hass, data)
+            if identity is not None:
+                await self.async_set_unique_id(identity.unique_id)
+                self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=credentials_schema(operator, defaults),
-            description_placeholders={"operator": operator.capitalize()},
+            description_placeholders={"operator": operator.name},
             errors=errors,
         )
 
@@ -231,7 +218,7 @@ class TelcoOptionsFlow(OptionsFlow):
                     coordinator.update_interval = coordinator.interval_from(chosen)
             return self.async_create_entry(data=chosen)
         options = self.config_entry.options
-        fields = INTERVALS_BY_OPERATOR[self.config_entry.data[CONF_OPERATOR]]
+        fields = operator_of(self.config_entry.data).intervals
         schema = vol.Schema(
             {
                 vol.Required(key, default=options.get(key, DEFAULT_INTERVALS[key])): NumberSelector(

@@ -21,7 +21,7 @@ from .api import (
 )
 from .api.odorik_models import SimCard, SimCardUpdate
 from .api.zadarma_models import DirectNumber
-from .const import DOMAIN, OPERATOR_ODORIK, OPERATOR_ZADARMA
+from .const import DOMAIN
 from .coordinator import (
     OdorikAccountCoordinator,
     OdorikRuntimeData,
@@ -31,12 +31,7 @@ from .coordinator import (
     ZadarmaAccountCoordinator,
     ZadarmaRuntimeData,
 )
-
-MANUFACTURERS = {OPERATOR_ODORIK: "Odorik.cz", OPERATOR_ZADARMA: "Zadarma"}
-ACCOUNT_URLS = {
-    OPERATOR_ODORIK: "https://www.odorik.cz/ucet/",
-    OPERATOR_ZADARMA: "https://my.zadarma.com/",
-}
+from .operators import operator_of
 
 # Device identifier prefixes of the devices below an account.
 SIM_PREFIX = "sim"
@@ -45,8 +40,13 @@ DIRECT_NUMBER_PREFIX = "direct_number"
 
 
 def device_identifier(entry: TelcoConfigEntry, kind: str | None = None, key: str = "") -> str:
-    """Return the identifier of the account device, or of one device below it."""
-    return entry.entry_id if kind is None else f"{entry.entry_id}_{kind}_{key}"
+    """Return the identifier of the account device, or of one device below it.
+
+    Built from the account's identity, so that deleting and re-adding the account
+    finds the user's names, areas and history again.
+    """
+    account = str(entry.unique_id)
+    return account if kind is None else f"{account}_{kind}_{key}"
 
 
 # Home Assistant 2026.8 links a device to its parent by the parent's registry id and
@@ -55,20 +55,21 @@ LINK_BY_DEVICE_ID: Final = (MAJOR_VERSION, MINOR_VERSION) >= (2026, 8)
 
 
 @callback
-def register_account_device(hass: HomeAssistant, entry: TelcoConfigEntry, operator: str) -> str:
+def register_account_device(hass: HomeAssistant, entry: TelcoConfigEntry) -> str:
     """Register the device of the operator account itself, and return its registry id.
 
     It is registered before any entity, so that the devices below it can name it as
     their parent.
     """
+    operator = operator_of(entry.data)
     device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, device_identifier(entry))},
         name=entry.title,
-        manufacturer=MANUFACTURERS[operator],
+        manufacturer=operator.manufacturer,
         model="Account",
         entry_type=DeviceEntryType.SERVICE,
-        configuration_url=ACCOUNT_URLS[operator],
+        configuration_url=operator.account_url,
     )
     return device.id
 
@@ -80,7 +81,6 @@ def account_device(entry: TelcoConfigEntry) -> DeviceInfo:
 
 def child_device(
     entry: TelcoConfigEntry,
-    operator: str,
     kind: str,
     key: str,
     *,
@@ -92,7 +92,7 @@ def child_device(
     device = DeviceInfo(
         identifiers={(DOMAIN, device_identifier(entry, kind, key))},
         name=name,
-        manufacturer=MANUFACTURERS[operator],
+        manufacturer=operator_of(entry.data).manufacturer,
         model=model,
         serial_number=serial_number,
     )
@@ -109,7 +109,6 @@ def sim_device(entry: TelcoConfigEntry, card: SimCard) -> DeviceInfo:
     number = card.phone_number or str(card.id)
     return child_device(
         entry,
-        OPERATOR_ODORIK,
         SIM_PREFIX,
         number,
         name=f"SIM {display_number(number)}",
@@ -123,7 +122,6 @@ def public_number_device(entry: TelcoConfigEntry, routing: PublicNumberRouting) 
     number = routing.number
     return child_device(
         entry,
-        OPERATOR_ODORIK,
         PUBLIC_NUMBER_PREFIX,
         number.public_number,
         name=display_number(number.public_number),
@@ -135,7 +133,6 @@ def direct_number_device(entry: TelcoConfigEntry, number: DirectNumber) -> Devic
     """Return the device of a Zadarma direct number."""
     return child_device(
         entry,
-        OPERATOR_ZADARMA,
         DIRECT_NUMBER_PREFIX,
         number.number,
         name=display_number(number.number),
@@ -225,7 +222,7 @@ class TelcoEntity[CoordinatorT: TelcoCoordinator[Any, Any]](CoordinatorEntity[Co
         super().__init__(coordinator)
         self.entity_description = description
         self._attr_device_info = device_info
-        parts = [coordinator.config_entry.entry_id, key, description.key]
+        parts = [device_identifier(coordinator.config_entry), key, description.key]
         self._attr_unique_id = "_".join(part for part in parts if part)
 
     async def async_operator_change[R](self, action: Awaitable[R]) -> R:

@@ -23,6 +23,7 @@ from tests.simulator.zadarma import (
     DEMO_API_SECRET,
     DEMO_NUMBER_AUTORENEW,
     DEMO_NUMBER_EXPIRING,
+    DEMO_PBX_ID,
     ZADARMA_KEY,
     ZadarmaSimulator,
     add_months,
@@ -79,6 +80,31 @@ async def test_balance(client: ZadarmaClient) -> None:
     balance = await client.get_balance()
     assert balance.balance == pytest.approx(25.40)
     assert balance.currency == "USD"
+
+
+async def test_pbx_names_the_account_across_key_rotations(
+    simulator: SimulatorServer,
+    session: aiohttp.ClientSession,
+    client: ZadarmaClient,
+    zadarma: ZadarmaSimulator,
+) -> None:
+    pbx = await client.get_pbx()
+    assert (pbx.pbx_id, pbx.extensions) == (str(DEMO_PBX_ID), ("100",))
+
+    zadarma.rotate_key(DEMO_API_KEY, "a" * 20, "b" * 20)
+    with pytest.raises(TelcoAuthenticationError):
+        await client.get_pbx()
+    rotated = ZadarmaClient(session, "a" * 20, "b" * 20, base_url=simulator.zadarma_url)
+    assert (await rotated.get_pbx()).pbx_id == str(DEMO_PBX_ID)
+
+
+async def test_account_without_pbx(
+    simulator: SimulatorServer, session: aiohttp.ClientSession, zadarma: ZadarmaSimulator
+) -> None:
+    zadarma.add_account("c" * 20, "d" * 20)
+    client = ZadarmaClient(session, "c" * 20, "d" * 20, base_url=simulator.zadarma_url)
+    with pytest.raises(TelcoApiError):
+        await client.get_pbx()
 
 
 async def test_sips_and_their_status(client: ZadarmaClient) -> None:

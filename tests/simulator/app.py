@@ -32,6 +32,8 @@ class OperatorFaults:
     outage: bool = False  # answer every request with HTTP 503
     reject_auth: bool = False  # refuse every credential as wrong
     latency_ms: int = 0  # extra delay on top of the global latency
+    # "GET /lines.json" style methods answered HTTP 404, as if this server had none
+    unsupported: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +76,8 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
         await asyncio.sleep(delay / 1000)
     if faults.outage:
         return web.Response(status=503, text="Service Unavailable")
+    if f"{request.method} {request.path.removeprefix(PREFIXES[operator])}" in faults.unsupported:
+        return web.Response(status=404, text="Not Found")
     return await handler(request)
 
 

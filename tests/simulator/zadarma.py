@@ -40,6 +40,7 @@ from .app import CONTROL_KEY
 
 DEMO_API_KEY = "1c64dee7ee7638e3a507"
 DEMO_API_SECRET = "d78f2a12cc1fc5effe71"
+DEMO_PBX_ID = 453101
 DEMO_NUMBER_AUTORENEW = "48221234567"
 DEMO_NUMBER_EXPIRING = "442037691880"
 
@@ -309,6 +310,7 @@ class ZadarmaAccount:
 
     api_key: str
     api_secret: str
+    pbx_id: int | None = None
     balance: float = 0.0
     currency: str = "USD"
     sips: dict[str, SimSip] = field(default_factory=dict)
@@ -428,6 +430,7 @@ class ZadarmaSimulator:
         """Return ``(method, endpoint, handler)`` of every supported method."""
         return [
             ("GET", "info/balance", self.balance),
+            ("GET", "pbx/internal", self.pbx_internal),
             ("GET", "sip", self.sips),
             ("GET", "sip/{sip}/status", self.sip_status),
             ("GET", "request/callback", self.callback),
@@ -527,6 +530,21 @@ class ZadarmaSimulator:
     def balance(self, call: Call) -> dict[str, Any]:
         """``GET /v1/info/balance/``."""
         return {"balance": call.account.balance, "currency": call.account.currency}
+
+    def pbx_internal(self, call: Call) -> dict[str, Any]:
+        """``GET /v1/pbx/internal/``: the PBX id and its extensions."""
+        if call.account.pbx_id is None:
+            # GUESS: the notes show only a live answer of an account with a PBX; what
+            # Zadarma answers without one is undocumented. Clients must not rely on this.
+            raise RefusalError(400, "PBX not found")
+        return {"pbx_id": call.account.pbx_id, "numbers": [100]}
+
+    def rotate_key(self, old_key: str, new_key: str, new_secret: str) -> ZadarmaAccount:
+        """Replace an account's API key and secret, as the personal account does."""
+        account = self.accounts.pop(old_key)
+        account.api_key, account.api_secret = new_key, new_secret
+        self.accounts[new_key] = account
+        return account
 
     def sips(self, call: Call) -> dict[str, Any]:
         """``GET /v1/sip/``."""
@@ -929,6 +947,7 @@ def demo_account() -> ZadarmaAccount:
     return ZadarmaAccount(
         api_key=DEMO_API_KEY,
         api_secret=DEMO_API_SECRET,
+        pbx_id=DEMO_PBX_ID,
         balance=25.40,
         currency="USD",
         sips={

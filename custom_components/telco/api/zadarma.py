@@ -64,6 +64,7 @@ from .zadarma_models import (
     DocumentUpload,
     GroupValidity,
     OrderResult,
+    Pbx,
     ProlongResult,
     Sip,
     SipStatus,
@@ -200,6 +201,10 @@ class ZadarmaClient:
     async def get_balance(self) -> Balance:
         """Return the account balance."""
         return await self._call(Balance.from_dict, "GET", "info/balance")
+
+    async def get_pbx(self) -> Pbx:
+        """Return the account's virtual PBX: its id (the account's identity) and extensions."""
+        return await self._call(Pbx.from_dict, "GET", "pbx/internal")
 
     async def get_sips(self) -> list[Sip]:
         """Return the SIP accounts."""

@@ -103,6 +103,27 @@ class Balance:
 
 
 @dataclass(frozen=True, slots=True)
+class Pbx:
+    """The account's virtual PBX (``/v1/pbx/internal/``): its id and extensions.
+
+    The PBX id belongs to the account, not to an API key, so it names the account
+    across key rotations.
+    """
+
+    pbx_id: str
+    extensions: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: JsonObject) -> Self:
+        """Parse the reply."""
+        numbers = data.get("numbers") or []
+        return cls(
+            pbx_id=_str(data["pbx_id"]),
+            extensions=tuple(_str(item) for item in numbers) if isinstance(numbers, list) else (),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Sip:
     """One SIP account (an item of ``/v1/sip/``)."""
 
