@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
@@ -28,6 +29,7 @@ from custom_components.telco.const import (
     CONF_SLOW_INTERVAL,
     DOMAIN,
 )
+from tests.common import FROZEN_NOW, advance
 from tests.conftest import (
     ODORIK_PASSWORD,
     ODORIK_USER,
@@ -756,6 +758,31 @@ async def test_odorik_options_apply_without_reload(
     # The form offers the stored values next time.
     result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
     assert form_defaults(result) == odorik_entry.options
+
+
+async def test_shorter_interval_takes_effect_at_once(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to(FROZEN_NOW)
+    await setup_entry(hass, odorik_entry)
+    balance_polls = "odorik GET /api/v1/balance"
+    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_ACTIVE_CALLS_INTERVAL: 30, CONF_ACCOUNT_INTERVAL: 60, CONF_SLOW_INTERVAL: 900},
+    )
+    await hass.async_block_till_done()
+    polled = simulator.control.counts[balance_polls]
+
+    # The next account poll comes a minute later, not when the old 5-minute one was due.
+    await advance(hass, freezer, timedelta(seconds=61))
+    assert simulator.control.counts[balance_polls] == polled + 1
+    await advance(hass, freezer, timedelta(seconds=61))
+    assert simulator.control.counts[balance_polls] == polled + 2
 
 
 async def test_zadarma_options_apply_without_reload(

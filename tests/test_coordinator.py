@@ -1,14 +1,29 @@
-"""The month-to-date mobile data ledger."""
+"""The month-to-date mobile data ledger, and how client errors are translated."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from homeassistant.exceptions import ConfigEntryAuthFailed, ServiceValidationError
+from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 
+from custom_components.telco.api import (
+    TelcoApiError,
+    TelcoAuthenticationError,
+    TelcoConnectionError,
+    TelcoError,
+    TelcoValidationError,
+)
 from custom_components.telco.api.odorik_models import MobileDataRecord
-from custom_components.telco.coordinator import DataUsage, MobileDataLedger, month_start
+from custom_components.telco.coordinator import (
+    DataUsage,
+    MobileDataLedger,
+    change_error,
+    month_start,
+    poll_error,
+)
 
 PRAGUE = ZoneInfo("Europe/Prague")
 
@@ -59,3 +74,39 @@ def test_ledger_without_records_keeps_its_cursor() -> None:
     ledger = MobileDataLedger.for_month_of(datetime(2026, 11, 3, 12, tzinfo=UTC))
     assert ledger.add([]) == {}
     assert ledger.cursor == datetime(2026, 11, 1, tzinfo=PRAGUE)
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "key"),
+    [
+        (TelcoAuthenticationError("refused"), ConfigEntryAuthFailed, "authentication_failed"),
+        (TelcoApiError(("low_balance",)), UpdateFailed, "api_error"),
+        (TelcoConnectionError("timeout"), UpdateFailed, "communication_error"),
+        (TelcoValidationError("bad_date", "bad date"), UpdateFailed, "communication_error"),
+        (TelcoError("anything else"), UpdateFailed, "communication_error"),
+    ],
+)
+def test_every_client_error_of_a_poll_is_translated(
+    error: TelcoError, kind: type[Exception], key: str
+) -> None:
+    translated = poll_error(error)
+    assert type(translated) is kind
+    assert translated.translation_key == key
+
+
+@pytest.mark.parametrize(
+    ("error", "key"),
+    [
+        (TelcoValidationError("state_change_alone", "alone"), "invalid_state_change_alone"),
+        (TelcoValidationError("bad_date", "bad date"), "invalid_request"),
+        (TelcoAuthenticationError("refused"), "authentication_failed"),
+        (TelcoApiError(("low_balance",)), "refused_low_balance"),
+        (TelcoApiError(("something_new",)), "refused"),
+        (TelcoConnectionError("timeout"), "communication_error"),
+        (TelcoError("anything else"), "communication_error"),
+    ],
+)
+def test_every_client_error_of_a_change_is_translated(error: TelcoError, key: str) -> None:
+    translated = change_error(error)
+    assert translated.translation_key == key
+    assert isinstance(translated, ServiceValidationError) == isinstance(error, TelcoValidationError)

@@ -16,7 +16,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import DOMAIN
-from custom_components.telco.entity import display_number, run_operator_action
+from custom_components.telco.entity import display_number
 from tests.common import FROZEN_NOW, advance, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import ZADARMA_KEY
@@ -112,7 +112,7 @@ async def test_request_refused_by_the_client_is_a_validation_error(
     await setup_entry(hass, odorik_entry)
     client = odorik_entry.runtime_data.client
     with pytest.raises(ServiceValidationError) as err:
-        await run_operator_action(odorik_entry.runtime_data.account, client.get_calls())
+        await odorik_entry.runtime_data.account.async_run_change(client.get_calls())
     assert err.value.translation_key == "invalid_request"
 
 
@@ -126,3 +126,50 @@ async def test_request_refused_by_the_client_is_a_validation_error(
 )
 def test_display_number(number: str, shown: str) -> None:
     assert display_number(number) == shown
+
+
+@pytest.mark.parametrize(
+    ("operator", "domain", "service", "entity_id", "data"),
+    [
+        ("odorik", "switch", "turn_off", "switch.sim_420_799_799_081_mobile_data", {}),
+        ("odorik", "switch", "turn_on", "switch.sim_420_799_799_082_roaming", {}),
+        (
+            "odorik",
+            "select",
+            "select_option",
+            "select.sim_420_799_799_081_roaming_profile",
+            {"option": "off"},
+        ),
+        ("odorik", "button", "press", "button.sim_420_799_799_081_restart_mobile_data", {}),
+        ("zadarma", "switch", "turn_on", AUTO_PROLONGATION, {}),
+        ("zadarma", "text", "set_value", "text.48221234567_caller_name", {"value": "Desk"}),
+    ],
+)
+async def test_every_write_goes_through_the_write_path(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    request: pytest.FixtureRequest,
+    operator: str,
+    domain: str,
+    service: str,
+    entity_id: str,
+    data: dict[str, str],
+) -> None:
+    """A refusal on any platform is translated once and leaves the operator's state shown."""
+    entry: MockConfigEntry = request.getfixturevalue(f"{operator}_entry")
+    await setup_entry(hass, entry)
+    before = hass.states.get(entity_id)
+    assert before is not None
+    simulator.control.faults[operator].outage = True
+
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+        )
+
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "communication_error"
+    after = hass.states.get(entity_id)
+    assert after is not None
+    if domain != "button":  # a button's state is the time it was last pressed
+        assert after.state == before.state

@@ -6,10 +6,13 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.telco.const import DOMAIN
@@ -100,8 +103,16 @@ async def test_devices(
     assert devices_of(hass, zadarma_entry) == snapshot(name="zadarma")
 
 
+SIM_082 = "00420799799082"
+DATA_SWITCH_082 = "switch.sim_420_799_799_082_mobile_data"
+
+
+def _sim_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry | None:
+    return device_with(hass, entry, f"{entry.unique_id}_sim_{SIM_082}")
+
+
 @pytest.mark.usefixtures("_frozen")
-async def test_sim_cards_come_and_go_without_reload(
+async def test_sim_card_missing_from_one_poll_keeps_device_and_entities(
     hass: HomeAssistant,
     simulator: SimulatorServer,
     odorik_entry: MockConfigEntry,
@@ -109,23 +120,80 @@ async def test_sim_cards_come_and_go_without_reload(
 ) -> None:
     await setup_entry(hass, odorik_entry)
     odorik = simulator.app[ODORIK_KEY]
-    old = device_with(hass, odorik_entry, f"{odorik_entry.unique_id}_sim_00420799799082")
-    assert old is not None
+    device = _sim_device(hass, odorik_entry)
+    assert device is not None
 
-    # The SIM card moves to a new number: one SIM leaves, another arrives.
-    card = odorik.sims.pop("00420799799082")
-    card.phone_number = "00420799799083"
-    odorik.sims["00420799799083"] = card
+    card = odorik.sims.pop(SIM_082)
     await advance(hass, freezer, timedelta(minutes=5))
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_UNAVAILABLE
+    assert _sim_device(hass, odorik_entry) == device
 
-    assert hass.states.get("switch.sim_420_799_799_083_mobile_data") is not None
-    assert dr.async_get(hass).async_get(old.id) is None
-    assert er.async_get(hass).async_get("switch.sim_420_799_799_082_mobile_data") is None
+    odorik.sims[SIM_082] = card
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF
+    assert _sim_device(hass, odorik_entry) == device
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_sim_card_gone_for_a_day_loses_its_device_and_comes_back_the_same(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    odorik = simulator.app[ODORIK_KEY]
+    entities = er.async_get(hass)
+    before = {
+        entity.unique_id: entity.entity_id
+        for entity in er.async_entries_for_config_entry(entities, odorik_entry.entry_id)
+        if SIM_082 in entity.unique_id
+    }
+    assert DATA_SWITCH_082 in before.values()
+
+    card = odorik.sims.pop(SIM_082)
+    await advance(hass, freezer, timedelta(minutes=5))  # the first poll without it
+    await advance(hass, freezer, timedelta(hours=23, minutes=55))
+    assert _sim_device(hass, odorik_entry) is not None
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert _sim_device(hass, odorik_entry) is None
+    assert entities.async_get(DATA_SWITCH_082) is None
+    assert hass.states.get(DATA_SWITCH_082) is None
+
+    # Back on the account: the same entities again, without a reload.
+    odorik.sims[SIM_082] = card
+    await advance(hass, freezer, timedelta(minutes=5))
+    after = {
+        entity.unique_id: entity.entity_id
+        for entity in er.async_entries_for_config_entry(entities, odorik_entry.entry_id)
+        if SIM_082 in entity.unique_id
+    }
+    assert after == before
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF
     assert odorik_entry.state is ConfigEntryState.LOADED
 
 
 @pytest.mark.usefixtures("_frozen")
-async def test_direct_numbers_and_public_numbers_leaving_remove_devices(
+async def test_failed_polls_never_remove_a_device(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    simulator.control.faults["odorik"].outage = True
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(hours=13))
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_UNAVAILABLE
+    assert _sim_device(hass, odorik_entry) is not None
+
+    simulator.control.faults["odorik"].outage = False
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_direct_numbers_public_numbers_and_sip_lines_leave_after_a_day(
     hass: HomeAssistant,
     simulator: SimulatorServer,
     odorik_entry: MockConfigEntry,
@@ -136,12 +204,63 @@ async def test_direct_numbers_and_public_numbers_leaving_remove_devices(
     await setup_entry(hass, zadarma_entry)
     public = f"{odorik_entry.unique_id}_public_number_00420910110910"
     direct = f"{zadarma_entry.unique_id}_direct_number_48221234567"
+    sip_online = "binary_sensor.zadarma_453101_sip_100002_online"
     assert device_with(hass, odorik_entry, public) is not None
     assert device_with(hass, zadarma_entry, direct) is not None
+    assert hass.states.get(sip_online) is not None
 
     del simulator.app[ODORIK_KEY].public_numbers["00420910110910"]
     del simulator.app[ZADARMA_KEY].demo.numbers["48221234567"]
+    del simulator.app[ZADARMA_KEY].demo.sips["100002"]
     await advance(hass, freezer, timedelta(minutes=15))
+    assert device_with(hass, odorik_entry, public) is not None
+    assert device_with(hass, zadarma_entry, direct) is not None
+    assert hass.states.get(sip_online).state == STATE_UNAVAILABLE
 
+    await advance(hass, freezer, timedelta(hours=23, minutes=55))
+    assert device_with(hass, odorik_entry, public) is not None
+    await advance(hass, freezer, timedelta(minutes=15))
     assert device_with(hass, odorik_entry, public) is None
     assert device_with(hass, zadarma_entry, direct) is None
+    assert er.async_get(hass).async_get(sip_online) is None
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_user_may_delete_only_the_device_of_an_item_no_longer_listed(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    assert await async_setup_component(hass, "config", {})
+    await setup_entry(hass, odorik_entry)
+    client = await hass_ws_client(hass)
+
+    async def remove(device: dr.DeviceEntry) -> bool:
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": odorik_entry.entry_id,
+                "device_id": device.id,
+            }
+        )
+        return bool((await client.receive_json())["success"])
+
+    account = device_with(hass, odorik_entry, str(odorik_entry.unique_id))
+    sim = _sim_device(hass, odorik_entry)
+    assert account is not None
+    assert sim is not None
+    assert not await remove(account)
+    assert not await remove(sim)
+
+    card = simulator.app[ODORIK_KEY].sims.pop(SIM_082)
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert await remove(sim)
+    assert _sim_device(hass, odorik_entry) is None
+
+    # It returns: entities and device come back.
+    simulator.app[ODORIK_KEY].sims[SIM_082] = card
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert _sim_device(hass, odorik_entry) is not None
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF

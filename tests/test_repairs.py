@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import DOMAIN as REPAIRS_DOMAIN
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -110,4 +111,39 @@ async def test_issue_goes_away_when_renewed_elsewhere(
     account = simulator.app[ZADARMA_KEY].demo
     account.numbers[NUMBER].autorenew = True
     await advance(hass, freezer, timedelta(minutes=5))
+    assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is None
+
+
+async def test_fix_with_refused_credentials_starts_reauthentication(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    await setup_entry(hass, zadarma_entry)
+    client = await hass_client()
+    flow = await _start_fix(hass, client)
+
+    simulator.control.faults["zadarma"].reject_auth = True
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    result = await response.json()
+    await hass.async_block_till_done()
+
+    assert result["type"] == "abort"
+    assert result["reason"] == "reauth_required"
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is not None
+
+
+async def test_issues_are_deleted_with_their_entry(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is not None
+
+    await hass.config_entries.async_remove(zadarma_entry.entry_id)
+    await hass.async_block_till_done()
+
     assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is None

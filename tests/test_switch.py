@@ -127,6 +127,12 @@ async def test_requested_value_is_shown_while_the_change_is_in_progress(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_entry(hass, odorik_entry)
+    # The change-in-progress sensor is a diagnostic one, disabled by default.
+    er.async_get(hass).async_update_entity(
+        "binary_sensor.sim_420_799_799_081_change_in_progress", disabled_by=None
+    )
+    await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await hass.async_block_till_done()
     odorik = simulator.app[ODORIK_KEY]
     odorik.settings.sim_change_seconds = 120
 

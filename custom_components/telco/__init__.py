@@ -5,19 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .coordinator import OdorikRuntimeData, TelcoConfigEntry, TelcoRuntimeData
-from .entity import (
-    DIRECT_NUMBER_PREFIX,
-    PUBLIC_NUMBER_PREFIX,
-    SIM_PREFIX,
-    register_account_device,
-    remove_stale_devices,
-)
+from .coordinator import TelcoConfigEntry
+from .entity import ItemTracker, register_account_device
 from .operators import operator_of
-from .repairs import async_check_expiring_numbers
+from .repairs import async_delete_issues
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -34,47 +29,35 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     operator = operator_of(entry.data)
     client = operator.connect(async_get_clientsession(hass), entry.data)
     # The account device first: SIM cards and numbers hang below it.
-    account_device_id = register_account_device(hass, entry)
-    runtime_data = operator.start(hass, entry, client, account_device_id)
+    account_device_id = register_account_device(hass, entry, operator)
+    data = operator.start(hass, entry, client, account_device_id)
     await asyncio.gather(
-        *(
-            coordinator.async_config_entry_first_refresh()
-            for coordinator in runtime_data.coordinators
-        )
+        *(coordinator.async_config_entry_first_refresh() for coordinator in data.coordinators)
     )
-    entry.runtime_data = runtime_data
-    _track_devices(hass, entry, runtime_data)
+    data.items = ItemTracker(hass, entry, data, operator.subjects)
+    entry.runtime_data = data
+    operator.watch(hass, entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
-
-
-def _track_devices(hass: HomeAssistant, entry: TelcoConfigEntry, data: TelcoRuntimeData) -> None:
-    """Remove devices of SIM cards and numbers as they leave the account; check expiries."""
-    if isinstance(data, OdorikRuntimeData):
-        account, routing = data.account, data.routing
-
-        @callback
-        def sims_changed() -> None:
-            remove_stale_devices(hass, entry, SIM_PREFIX, account.data.sim_cards)
-
-        @callback
-        def numbers_changed() -> None:
-            remove_stale_devices(hass, entry, PUBLIC_NUMBER_PREFIX, routing.data)
-
-        entry.async_on_unload(account.async_add_listener(sims_changed))
-        entry.async_on_unload(routing.async_add_listener(numbers_changed))
-        return
-    zadarma = data.account
-
-    @callback
-    def direct_numbers_changed() -> None:
-        remove_stale_devices(hass, entry, DIRECT_NUMBER_PREFIX, zadarma.data.numbers)
-        async_check_expiring_numbers(hass, entry, zadarma.data.numbers.values())
-
-    direct_numbers_changed()
-    entry.async_on_unload(zadarma.async_add_listener(direct_numbers_changed))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bool:
     """Stop polling the account."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
+    """Delete the account's repair issues with it."""
+    async_delete_issues(hass, entry)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: TelcoConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete the device of a SIM card or number no longer on the account."""
+    removable = entry.runtime_data.items.removable(device)
+    if removable is None:
+        return False
+    subject, item = removable
+    entry.runtime_data.items.forget(subject.key, item)
+    return True

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from typing import override
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import OdorikRuntimeData, TelcoConfigEntry
-from .entity import SimEntity, add_sim_entities, run_operator_action
+from .coordinator import TelcoConfigEntry, TelcoRuntimeData
+from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
 
 PARALLEL_UPDATES = 1
 
-DATA_RESTART_BUTTON = ButtonEntityDescription(key="data_restart", translation_key="data_restart")
+
+@dataclass(frozen=True, kw_only=True)
+class TelcoButtonDescription[DataT: TelcoRuntimeData](
+    TelcoEntityDescription[DataT], ButtonEntityDescription
+):
+    """An action at the operator; ``press_fn`` goes through the coordinator's write path."""
+
+    press_fn: Callable[[DataT, str], Awaitable[object]]
 
 
 async def async_setup_entry(
@@ -21,23 +30,18 @@ async def async_setup_entry(
     entry: TelcoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the buttons of an Odorik account's SIM cards."""
-    data = entry.runtime_data
-    if not isinstance(data, OdorikRuntimeData):
-        return
-    add_sim_entities(
-        data,
-        lambda number: [DataRestartButton(data.account, DATA_RESTART_BUTTON, number)],
-        async_add_entities,
+    """Set up the buttons the entry's operator declares."""
+    add_described_entities(
+        entry, entry.runtime_data.operator.buttons, TelcoButton, async_add_entities
     )
 
 
-class DataRestartButton(SimEntity, ButtonEntity):
-    """Restart mobile data: reset the fair-use limit or switch to per-kB billing."""
+class TelcoButton(TelcoEntity[Any], ButtonEntity):
+    """An action on the account or one of its items."""
+
+    entity_description: TelcoButtonDescription[Any]
 
     @override
     async def async_press(self) -> None:
-        """Ask the operator for a data restart, then re-read the SIM cards."""
-        coordinator = self.coordinator
-        await run_operator_action(coordinator, coordinator.client.data_restart(self.number))
-        await coordinator.async_refresh_sim_cards()
+        """Ask the operator for the action."""
+        await self.entity_description.press_fn(self.data, self.item)

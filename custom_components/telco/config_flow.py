@@ -41,7 +41,7 @@ PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
-def credentials_schema(operator: Operator[Any], defaults: Mapping[str, Any]) -> vol.Schema:
+def credentials_schema(operator: Operator[Any, Any], defaults: Mapping[str, Any]) -> vol.Schema:
     """Return the form for an operator's credentials, with the API address folded away."""
     account = operator.account_field
     return vol.Schema(
@@ -62,7 +62,7 @@ def credentials_schema(operator: Operator[Any], defaults: Mapping[str, Any]) -> 
     )
 
 
-def entry_data(operator: Operator[Any], user_input: Mapping[str, Any]) -> dict[str, Any]:
+def entry_data(operator: Operator[Any, Any], user_input: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten a submitted credentials form into config entry data."""
     account = operator.account_field
     url = str(user_input[CONF_ADVANCED][CONF_URL]).strip().rstrip("/")
@@ -119,7 +119,7 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self._async_step_credentials(OPERATORS["zadarma"], user_input)
 
     async def _async_step_credentials(
-        self, operator: Operator[Any], user_input: dict[str, Any] | None
+        self, operator: Operator[Any, Any], user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         defaults: Mapping[str, Any] = {}
@@ -215,7 +215,7 @@ class TelcoOptionsFlow(OptionsFlow):
             # Running coordinators take the new intervals at once, without a reload.
             if self.config_entry.state is ConfigEntryState.LOADED:
                 for coordinator in self.config_entry.runtime_data.coordinators:
-                    coordinator.update_interval = coordinator.interval_from(chosen)
+                    await coordinator.async_apply_options(chosen)
             return self.async_create_entry(data=chosen)
         options = self.config_entry.options
         fields = operator_of(self.config_entry.data).intervals

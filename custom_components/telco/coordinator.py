@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, Concatenate
+from typing import TYPE_CHECKING, Any, Concatenate, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    HomeAssistantError,
+    ServiceValidationError,
+)
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
     TelcoApiError,
     TelcoAuthenticationError,
-    TelcoConnectionError,
     TelcoError,
+    TelcoValidationError,
 )
 from .api.odorik import OdorikClient
 from .api.odorik_models import (
@@ -30,6 +34,7 @@ from .api.odorik_models import (
     Ringing,
     Route,
     SimCard,
+    SimCardUpdate,
 )
 from .api.zadarma import ZadarmaClient
 from .api.zadarma_models import Balance, DirectNumber, Sip
@@ -43,12 +48,30 @@ from .const import (
     ODORIK_TIMEZONE,
 )
 
+if TYPE_CHECKING:
+    from .entity import ItemTracker
+    from .operators import Operator
+
 
 @dataclass(kw_only=True)
-class OdorikRuntimeData:
+class TelcoRuntimeData:
+    """What a loaded entry holds: its operator's declaration, account device and coordinators."""
+
+    operator: Operator[Any, Any]
+    account_device_id: str
+    # Set once the first polls succeeded: which SIM cards, numbers and lines exist.
+    items: ItemTracker = field(init=False)
+
+    @property
+    def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
+        """Return every coordinator, e.g. to apply new poll intervals."""
+        raise NotImplementedError
+
+
+@dataclass(kw_only=True)
+class OdorikRuntimeData(TelcoRuntimeData):
     """The Odorik client and coordinators of one config entry."""
 
-    account_device_id: str
     client: OdorikClient
     account: OdorikAccountCoordinator
     active_calls: OdorikActiveCallsCoordinator
@@ -56,27 +79,97 @@ class OdorikRuntimeData:
     routing: OdorikRoutingCoordinator
 
     @property
+    @override
     def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
         """Return every coordinator, e.g. to apply new poll intervals."""
         return (self.account, self.active_calls, self.mobile_data, self.routing)
 
 
 @dataclass(kw_only=True)
-class ZadarmaRuntimeData:
+class ZadarmaRuntimeData(TelcoRuntimeData):
     """The Zadarma client and coordinators of one config entry."""
 
-    account_device_id: str
     client: ZadarmaClient
     account: ZadarmaAccountCoordinator
 
     @property
+    @override
     def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
         """Return every coordinator, e.g. to apply new poll intervals."""
         return (self.account,)
 
 
-type TelcoRuntimeData = OdorikRuntimeData | ZadarmaRuntimeData
 type TelcoConfigEntry = ConfigEntry[TelcoRuntimeData]
+
+# Operator refusals and client validations with their own translated message.
+KNOWN_REFUSALS = frozenset(
+    {
+        "change_in_progress",
+        "low_balance",
+        "mobile_data_disabled",
+        "rate_limited",
+        "redirection_loop",
+        "nonexisting_public_number",
+        "invalid_ringing_number",
+    }
+)
+KNOWN_VALIDATIONS = frozenset(
+    {"state_change_alone", "change_in_progress", "invalid_caller_name", "caller_name_too_long"}
+)
+
+
+def change_error(err: TelcoError) -> HomeAssistantError:
+    """Translate a client error met while changing something at the operator."""
+    if isinstance(err, TelcoValidationError):
+        if err.reason in KNOWN_VALIDATIONS:
+            return ServiceValidationError(
+                translation_domain=DOMAIN, translation_key=f"invalid_{err.reason}"
+            )
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_request",
+            translation_placeholders={"error": str(err)},
+        )
+    if isinstance(err, TelcoAuthenticationError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="authentication_failed"
+        )
+    if isinstance(err, TelcoApiError):
+        if err.token in KNOWN_REFUSALS:
+            return HomeAssistantError(
+                translation_domain=DOMAIN, translation_key=f"refused_{err.token}"
+            )
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="refused",
+            translation_placeholders={"error": str(err)},
+        )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="communication_error",
+        translation_placeholders={"error": str(err)},
+    )
+
+
+def poll_error(err: TelcoError) -> ConfigEntryAuthFailed | UpdateFailed:
+    """Translate a client error met while polling."""
+    if isinstance(err, TelcoAuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="authentication_failed"
+        )
+    if isinstance(err, TelcoApiError):
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="api_error",
+            translation_placeholders={"error": str(err)},
+        )
+    # Connection trouble, and anything else the client raises (a request it refused
+    # to build counts too: the poll failed and nothing was read).
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key="communication_error",
+        translation_placeholders={"error": str(err)},
+    )
 
 
 def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
@@ -88,22 +181,8 @@ def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
     async def wrapper(self: CoordinatorT, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return await func(self, *args, **kwargs)
-        except TelcoAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="authentication_failed"
-            ) from err
-        except TelcoConnectionError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        except TelcoApiError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="api_error",
-                translation_placeholders={"error": str(err)},
-            ) from err
+        except TelcoError as err:
+            raise poll_error(err) from err
 
     return wrapper
 
@@ -130,6 +209,27 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
         seconds = options.get(self.interval_option, DEFAULT_INTERVALS[self.interval_option])
         return timedelta(seconds=seconds)
 
+    async def async_apply_options(self, options: Mapping[str, Any]) -> None:
+        """Poll at the interval the options ask for, counted from now."""
+        self.update_interval = self.interval_from(options)
+        # A refresh schedules the next one at the new interval.
+        await self.async_refresh()
+
+    async def async_run_change[R](self, change: Awaitable[R]) -> R:
+        """Send a change to the operator: the one place its errors are translated.
+
+        On failure nothing was changed: the entities listening here drop any state
+        the user interface guessed and show the operator's again; refused
+        credentials start reauthentication.
+        """
+        try:
+            return await change
+        except TelcoError as err:
+            if isinstance(err, TelcoAuthenticationError):
+                self.config_entry.async_start_reauth(self.hass)
+            self.async_update_listeners()
+            raise change_error(err) from err
+
 
 def month_start(now: datetime) -> datetime:
     """Return the start of ``now``'s month in Prague time (Odorik's billing month)."""
@@ -145,6 +245,10 @@ def day_start(moment: datetime) -> datetime:
 
 # --- Odorik -------------------------------------------------------------------------------
 
+ROAMING_OFF = "off"
+# Roaming is turned back on with this profile when the SIM card offers no list.
+DEFAULT_ROAMING = "eu_data_outgoing"
+
 
 @dataclass(frozen=True, kw_only=True)
 class OdorikAccount:
@@ -154,6 +258,8 @@ class OdorikAccount:
     sim_cards: dict[str, SimCard]
     statistics: CallStatistics
     missed_calls: int
+    # The start of the Prague month the statistics count from.
+    month: datetime
 
 
 class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
@@ -164,10 +270,12 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
     def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
         """Start with no change waiting to be applied."""
         super().__init__(hass, entry, client)
-        # Values the user asked for while the operator still applies them, by
-        # (phone number, setting); shown instead of the old value until the SIM
-        # card's changes_in_progress list is empty again.
-        self.requested: dict[tuple[str, str], Any] = {}
+        # Changes the user asked for while the operator still applies them, by phone
+        # number; shown instead of the old values until the SIM card's
+        # changes_in_progress list is empty again.
+        self.requested: dict[str, SimCardUpdate] = {}
+        # The last roaming profile of each SIM card other than "off", to go back to.
+        self.last_roaming: dict[str, str] = {}
 
     @map_client_errors
     async def _async_update_data(self) -> OdorikAccount:
@@ -184,6 +292,7 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
             sim_cards=sim_cards,
             statistics=statistics,
             missed_calls=sum(item.count for item in missed),
+            month=start,
         )
 
     async def _fetch_sim_cards(self) -> dict[str, SimCard]:
@@ -191,10 +300,14 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
             include_available_data_packages=True, include_available_roaming_settings=True
         )
         by_number = {card.phone_number: card for card in cards if card.phone_number}
-        settled = {number for number, card in by_number.items() if not card.changes_in_progress}
         self.requested = {
-            key: value for key, value in self.requested.items() if key[0] not in settled
+            number: update
+            for number, update in self.requested.items()
+            if number in by_number and by_number[number].changes_in_progress
         }
+        for number, card in by_number.items():
+            if card.roaming is not None and card.roaming != ROAMING_OFF:
+                self.last_roaming[number] = card.roaming
         return by_number
 
     async def async_refresh_sim_cards(self) -> None:
@@ -207,12 +320,34 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
             return
         self.async_set_updated_data(replace(self.data, sim_cards=sim_cards))
 
-    def sim_value(self, card: SimCard, setting: str) -> Any:
-        """Return a SIM setting, or the value the user asked for while it is being applied."""
-        key = (card.phone_number or "", setting)
-        if key in self.requested:
-            return self.requested[key]
-        return getattr(card, setting)
+    def sim_card(self, number: str) -> SimCard:
+        """Return a SIM card as it will be once the changes asked for are applied."""
+        card = self.data.sim_cards[number]
+        requested = self.requested.get(number)
+        return requested.applied_to(card) if requested else card
+
+    def roaming_to_restore(self, number: str) -> str:
+        """Return the roaming profile to turn roaming back on with."""
+        if number in self.last_roaming:
+            return self.last_roaming[number]
+        offered = [
+            option.name
+            for option in self.data.sim_cards[number].available_roaming_settings or ()
+            if option.name != ROAMING_OFF
+        ]
+        return offered[0] if offered else DEFAULT_ROAMING
+
+    async def async_update_sim(self, number: str, update: SimCardUpdate) -> None:
+        """Change SIM settings, show them as asked for while applied, re-read the SIM cards."""
+        current = self.data.sim_cards[number]
+        await self.async_run_change(self.client.update_sim_card(number, update, current=current))
+        self.requested[number] = self.requested.get(number, SimCardUpdate()).merged(update)
+        await self.async_refresh_sim_cards()
+
+    async def async_data_restart(self, number: str) -> None:
+        """Restart a SIM card's mobile data (lift the fair-use limit), re-read the SIM cards."""
+        await self.async_run_change(self.client.data_restart(number))
+        await self.async_refresh_sim_cards()
 
 
 class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClient]):
@@ -372,6 +507,12 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
                 sip.id: status.is_online for sip, status in zip(sips, statuses, strict=True)
             },
         )
+
+    async def async_change_number[R](self, number: str, change: Awaitable[R]) -> R:
+        """Change a direct number at the operator, then re-read only that number."""
+        result = await self.async_run_change(change)
+        await self.async_refresh_number(number)
+        return result
 
     async def async_refresh_number(self, number: str) -> None:
         """Re-read one direct number after a change to it."""

@@ -1,70 +1,133 @@
-"""Base entity, devices, and adding/removing entities as the account changes."""
+"""The entity model: subjects, descriptions, the base entity, devices and their lifecycle.
+
+Every entity belongs to a *subject*: the account itself, or one item of a kind the
+account has (a SIM card, a public number, a direct number, a SIP line). Each
+platform has one entity class, driven by frozen descriptions that say which subject
+they belong to, whether an item has such an entity (``exists_fn``), when it is
+available (``available_fn``), how it reads its state and, for writes, how it asks
+the coordinator's write path for a change (``set_fn`` and kin). Each operator's
+declaration (``operators/``) lists its subjects and descriptions.
+
+Items come and go. ``ItemTracker`` adds entities when an item appears, leaves them
+unavailable while it is missing, and removes its device only after it has been
+absent from every successful answer for 24 hours: a SIM card moved between lines,
+a number briefly missing from a list or an answer cut short must not take the
+user's names, areas and history with them; a day is long enough to ride out such
+hiccups and short enough for the device list to follow the account.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Final
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
+from homeassistant.util import dt as dt_util
 
-from .api import (
-    TelcoApiError,
-    TelcoAuthenticationError,
-    TelcoError,
-    TelcoValidationError,
-)
-from .api.odorik_models import SimCard, SimCardUpdate
-from .api.zadarma_models import DirectNumber
 from .const import DOMAIN
-from .coordinator import (
-    OdorikAccountCoordinator,
-    OdorikRuntimeData,
-    PublicNumberRouting,
-    TelcoConfigEntry,
-    TelcoCoordinator,
-    ZadarmaAccountCoordinator,
-    ZadarmaRuntimeData,
-)
-from .operators import operator_of
+from .coordinator import TelcoConfigEntry, TelcoCoordinator, TelcoRuntimeData
 
-# Device identifier prefixes of the devices below an account.
-SIM_PREFIX = "sim"
-PUBLIC_NUMBER_PREFIX = "public_number"
-DIRECT_NUMBER_PREFIX = "direct_number"
-
-
-def device_identifier(entry: TelcoConfigEntry, kind: str | None = None, key: str = "") -> str:
-    """Return the identifier of the account device, or of one device below it.
-
-    Built from the account's identity, so that deleting and re-adding the account
-    finds the user's names, areas and history again.
-    """
-    account = str(entry.unique_id)
-    return account if kind is None else f"{account}_{kind}_{key}"
-
+if TYPE_CHECKING:
+    from .operators import Operator
 
 # Home Assistant 2026.8 links a device to its parent by the parent's registry id and
 # deprecates the parent's identifier (`via_device`); our floor, 2025.4, knows only that.
 LINK_BY_DEVICE_ID: Final = (MAJOR_VERSION, MINOR_VERSION) >= (2026, 8)
 
+ABSENCE_BEFORE_REMOVAL: Final = timedelta(hours=24)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceFacts:
+    """What the device of one item is called and what it is."""
+
+    name: str
+    model: str
+    serial_number: str | None = None
+
+
+def _no_placeholders(_item: str) -> Mapping[str, str]:
+    return {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subject[DataT: TelcoRuntimeData]:
+    """A kind of thing entities belong to: the account, or items such as SIM cards.
+
+    ``key`` names the kind in device identifiers (empty for the account itself);
+    ``items_fn`` lists the items the last successful poll of ``coordinator_fn``
+    returned; ``device_fn`` describes an item's device, or is None when the items'
+    entities sit on the account's device (SIP lines); ``id_prefix`` goes before the
+    item in unique ids.
+    """
+
+    key: str
+    coordinator_fn: Callable[[DataT], TelcoCoordinator[Any, Any]]
+    items_fn: Callable[[DataT], Collection[str]]
+    device_fn: Callable[[DataT, str], DeviceFacts] | None = None
+    id_prefix: str = ""
+    placeholders_fn: Callable[[str], Mapping[str, str]] = _no_placeholders
+
+
+def account_subject[DataT: TelcoRuntimeData](
+    coordinator_fn: Callable[[DataT], TelcoCoordinator[Any, Any]],
+) -> Subject[DataT]:
+    """Return the subject of the account itself: one item, the account's own device."""
+    return Subject(key="", coordinator_fn=coordinator_fn, items_fn=lambda _data: ("",))
+
+
+def _always(_data: Any, _item: str) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class TelcoEntityDescription[DataT: TelcoRuntimeData](EntityDescription):
+    """What every description says: its subject, its coordinator, when it exists.
+
+    ``coordinator_fn`` names the coordinator whose polls hold the state, when it is
+    not the subject's (a SIM card's mobile data comes from its own poll).
+    """
+
+    subject: Subject[DataT]
+    coordinator_fn: Callable[[DataT], TelcoCoordinator[Any, Any]] | None = None
+    exists_fn: Callable[[DataT, str], bool] = _always
+    available_fn: Callable[[DataT, str], bool] = _always
+
+
+def account_identifier(entry: TelcoConfigEntry) -> str:
+    """Return the identifier of an account: its unique id, never the entry id.
+
+    Deleting and re-adding the account finds the user's names, areas and history again.
+    """
+    return str(entry.unique_id)
+
+
+def item_identifier(entry: TelcoConfigEntry, subject: Subject[Any], item: str) -> str:
+    """Return the device identifier of one item (or of the account for its subject)."""
+    account = account_identifier(entry)
+    return f"{account}_{subject.key}_{item}" if subject.key else account
+
 
 @callback
-def register_account_device(hass: HomeAssistant, entry: TelcoConfigEntry) -> str:
+def register_account_device(
+    hass: HomeAssistant, entry: TelcoConfigEntry, operator: Operator[Any, Any]
+) -> str:
     """Register the device of the operator account itself, and return its registry id.
 
     It is registered before any entity, so that the devices below it can name it as
     their parent.
     """
-    operator = operator_of(entry.data)
     device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, device_identifier(entry))},
+        identifiers={(DOMAIN, account_identifier(entry))},
         name=entry.title,
         manufacturer=operator.manufacturer,
         model="Account",
@@ -74,126 +137,27 @@ def register_account_device(hass: HomeAssistant, entry: TelcoConfigEntry) -> str
     return device.id
 
 
-def account_device(entry: TelcoConfigEntry) -> DeviceInfo:
-    """Return the device of the operator account (registered by ``register_account_device``)."""
-    return DeviceInfo(identifiers={(DOMAIN, device_identifier(entry))})
-
-
-def child_device(
-    entry: TelcoConfigEntry,
-    kind: str,
-    key: str,
-    *,
-    name: str,
-    model: str,
-    serial_number: str | None = None,
+def device_info(
+    entry: TelcoConfigEntry, data: TelcoRuntimeData, subject: Subject[Any], item: str
 ) -> DeviceInfo:
-    """Return a device below the account (a SIM card, a public or direct number)."""
+    """Return the device an entity of ``item`` belongs to."""
+    if subject.device_fn is None or not subject.key:
+        # The account device is registered at setup; entities only point at it.
+        return DeviceInfo(identifiers={(DOMAIN, account_identifier(entry))})
+    facts = subject.device_fn(data, item)
     device = DeviceInfo(
-        identifiers={(DOMAIN, device_identifier(entry, kind, key))},
-        name=name,
-        manufacturer=operator_of(entry.data).manufacturer,
-        model=model,
-        serial_number=serial_number,
+        identifiers={(DOMAIN, item_identifier(entry, subject, item))},
+        name=facts.name,
+        manufacturer=data.operator.manufacturer,
+        model=facts.model,
+        serial_number=facts.serial_number,
     )
     # Each key is typed on the Home Assistant versions that take it, and only there.
     if LINK_BY_DEVICE_ID:
-        device["via_device_id"] = entry.runtime_data.account_device_id  # type: ignore[typeddict-unknown-key, unused-ignore]
+        device["via_device_id"] = data.account_device_id  # type: ignore[typeddict-unknown-key, unused-ignore]
     else:
-        device["via_device"] = (DOMAIN, device_identifier(entry))  # type: ignore[typeddict-unknown-key, unused-ignore]
+        device["via_device"] = (DOMAIN, account_identifier(entry))  # type: ignore[typeddict-unknown-key, unused-ignore]
     return device
-
-
-def sim_device(entry: TelcoConfigEntry, card: SimCard) -> DeviceInfo:
-    """Return the device of an Odorik SIM card."""
-    number = card.phone_number or str(card.id)
-    return child_device(
-        entry,
-        SIM_PREFIX,
-        number,
-        name=f"SIM {display_number(number)}",
-        model="SIM card",
-        serial_number=card.sim_number,
-    )
-
-
-def public_number_device(entry: TelcoConfigEntry, routing: PublicNumberRouting) -> DeviceInfo:
-    """Return the device of an Odorik public number."""
-    number = routing.number
-    return child_device(
-        entry,
-        PUBLIC_NUMBER_PREFIX,
-        number.public_number,
-        name=display_number(number.public_number),
-        model=f"Public number ({number.type})" if number.type else "Public number",
-    )
-
-
-def direct_number_device(entry: TelcoConfigEntry, number: DirectNumber) -> DeviceInfo:
-    """Return the device of a Zadarma direct number."""
-    return child_device(
-        entry,
-        DIRECT_NUMBER_PREFIX,
-        number.number,
-        name=display_number(number.number),
-        model="Direct number",
-    )
-
-
-# Operator refusals with their own translated message; others use the generic one.
-KNOWN_REFUSALS = frozenset(
-    {
-        "change_in_progress",
-        "low_balance",
-        "mobile_data_disabled",
-        "rate_limited",
-        "redirection_loop",
-        "nonexisting_public_number",
-        "invalid_ringing_number",
-    }
-)
-KNOWN_VALIDATIONS = frozenset(
-    {"state_change_alone", "change_in_progress", "invalid_caller_name", "caller_name_too_long"}
-)
-
-
-async def run_operator_action[R](
-    coordinator: TelcoCoordinator[Any, Any], action: Awaitable[R]
-) -> R:
-    """Run a change on the coordinator's operator, turning client errors into translated errors."""
-    try:
-        return await action
-    except TelcoValidationError as err:
-        if err.reason in KNOWN_VALIDATIONS:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key=f"invalid_{err.reason}"
-            ) from err
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_request",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    except TelcoAuthenticationError as err:
-        coordinator.config_entry.async_start_reauth(coordinator.hass)
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="authentication_failed"
-        ) from err
-    except TelcoApiError as err:
-        if err.token in KNOWN_REFUSALS:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key=f"refused_{err.token}"
-            ) from err
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="refused",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    except TelcoError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="communication_error",
-            translation_placeholders={"error": str(err)},
-        ) from err
 
 
 def display_number(number: str) -> str:
@@ -206,155 +170,200 @@ def display_number(number: str) -> str:
     return f"+{digits}"
 
 
-class TelcoEntity[CoordinatorT: TelcoCoordinator[Any, Any]](CoordinatorEntity[CoordinatorT]):
-    """An entity of one account, or of one device below it."""
+class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[Any, Any]]):
+    """An entity of the account, or of one item of the account."""
 
     _attr_has_entity_name = True
+    entity_description: TelcoEntityDescription[DataT]
+
+    def __init__(self, data: DataT, description: TelcoEntityDescription[DataT], item: str) -> None:
+        """Name the entity by its description and tie it to its subject's device."""
+        subject = description.subject
+        coordinator = (description.coordinator_fn or subject.coordinator_fn)(data)
+        super().__init__(coordinator)
+        self.data = data
+        self.item = item
+        self.entity_description = description
+        entry = coordinator.config_entry
+        item_id = f"{subject.id_prefix}{item}" if item else ""
+        parts = (account_identifier(entry), item_id, description.key)
+        self._attr_unique_id = "_".join(part for part in parts if part)
+        self._attr_device_info = device_info(entry, data, subject, item)
+        self._attr_translation_placeholders = dict(subject.placeholders_fn(item))
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Also follow the subject's polls, which say whether the item still exists."""
+        await super().async_added_to_hass()
+        subject_coordinator = self.entity_description.subject.coordinator_fn(self.data)
+        if subject_coordinator is not self.coordinator:
+            self.async_on_remove(
+                subject_coordinator.async_add_listener(self._handle_coordinator_update)
+            )
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Tell whether the item is on the account and the entity has a state."""
+        description = self.entity_description
+        subject = description.subject
+        # The item's presence is read from the subject's last good poll.
+        return (
+            super().available
+            and self.item in subject.items_fn(self.data)
+            and description.available_fn(self.data, self.item)
+        )
+
+
+@dataclass
+class _Platform:
+    """One platform's way of making entities for an item, and the items it has done."""
+
+    create: Callable[[Subject[Any], str], Iterable[Entity]]
+    add: AddConfigEntryEntitiesCallback
+    added: set[tuple[str, str]] = field(default_factory=set)
+
+
+class ItemTracker:
+    """Which items each subject has: entities for new items, devices of long-gone ones removed."""
 
     def __init__(
         self,
-        coordinator: CoordinatorT,
-        description: EntityDescription,
-        device_info: DeviceInfo,
-        key: str = "",
+        hass: HomeAssistant,
+        entry: TelcoConfigEntry,
+        data: TelcoRuntimeData,
+        subjects: Iterable[Subject[Any]],
     ) -> None:
-        """Name the entity by its description and tie it to its device."""
-        super().__init__(coordinator)
-        self.entity_description = description
-        self._attr_device_info = device_info
-        parts = [device_identifier(coordinator.config_entry), key, description.key]
-        self._attr_unique_id = "_".join(part for part in parts if part)
-
-    async def async_operator_change[R](self, action: Awaitable[R]) -> R:
-        """Run a change on the operator; if it fails, show the operator's real state again."""
-        try:
-            return await run_operator_action(self.coordinator, action)
-        except HomeAssistantError:
-            # Nothing changed: drop the UI's optimistic guess.
-            self.async_write_ha_state()
-            raise
-
-
-class SimEntity(TelcoEntity[OdorikAccountCoordinator]):
-    """An entity of one Odorik SIM card, read from the account poll."""
-
-    def __init__(
-        self, coordinator: OdorikAccountCoordinator, description: EntityDescription, number: str
-    ) -> None:
-        """Tie the entity to the SIM card's device."""
-        card = coordinator.data.sim_cards[number]
-        super().__init__(
-            coordinator, description, sim_device(coordinator.config_entry, card), number
-        )
-        self.number = number
-
-    @property
-    def card(self) -> SimCard:
-        """Return the SIM card from the last poll."""
-        return self.coordinator.data.sim_cards[self.number]
-
-    @property
-    def available(self) -> bool:
-        """Tell whether the SIM card is still on the account."""
-        return super().available and self.number in self.coordinator.data.sim_cards
-
-    def setting(self, name: str) -> Any:
-        """Return a SIM setting, or the value asked for while the operator applies it."""
-        return self.coordinator.sim_value(self.card, name)
-
-    async def async_change_setting(self, name: str, value: Any) -> None:
-        """Change one SIM setting on the operator, then re-read the SIM cards."""
-        coordinator = self.coordinator
-        update = SimCardUpdate(**{name: value})
-        await self.async_operator_change(
-            coordinator.client.update_sim_card(self.number, update, current=self.card)
-        )
-        coordinator.requested[(self.number, name)] = value
-        await coordinator.async_refresh_sim_cards()
-
-
-class DirectNumberEntity(TelcoEntity[ZadarmaAccountCoordinator]):
-    """An entity of one Zadarma direct number."""
-
-    def __init__(
-        self, coordinator: ZadarmaAccountCoordinator, description: EntityDescription, number: str
-    ) -> None:
-        """Tie the entity to the number's device."""
-        direct_number = coordinator.data.numbers[number]
-        super().__init__(
-            coordinator,
-            description,
-            direct_number_device(coordinator.config_entry, direct_number),
-            number,
-        )
-        self.number = number
-
-    @property
-    def direct_number(self) -> DirectNumber:
-        """Return the number from the last poll."""
-        return self.coordinator.data.numbers[self.number]
-
-    @property
-    def available(self) -> bool:
-        """Tell whether the number is still on the account."""
-        return super().available and self.number in self.coordinator.data.numbers
-
-    async def async_run(self, action: Awaitable[object]) -> None:
-        """Change the number on the operator, then re-read only this number."""
-        await self.async_operator_change(action)
-        await self.coordinator.async_refresh_number(self.number)
-
-
-def add_entities_for_new_items(
-    coordinator: TelcoCoordinator[Any, Any],
-    items: Callable[[], Iterable[str]],
-    create: Callable[[str], Iterable[Entity]],
-    async_add_entities: Callable[[Iterable[Entity]], None],
-) -> None:
-    """Add entities now, and again whenever the account gains a SIM card or number."""
-    known: set[str] = set()
+        """Follow the polls of every subject's coordinator."""
+        self.hass = hass
+        self.entry = entry
+        self.data = data
+        self.subjects = tuple(subjects)
+        self._platforms: list[_Platform] = []
+        self._absent_since: dict[tuple[str, str], datetime] = {}
+        coordinators = {id(s.coordinator_fn(data)): s.coordinator_fn(data) for s in self.subjects}
+        for coordinator in coordinators.values():
+            entry.async_on_unload(coordinator.async_add_listener(self._async_polled))
 
     @callback
-    def add_new() -> None:
-        new = [item for item in items() if item not in known]
-        known.update(new)
-        entities = [entity for item in new for entity in create(item)]
+    def add_platform(
+        self,
+        create: Callable[[Subject[Any], str], Iterable[Entity]],
+        add: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add a platform's entities for every item now, and for new items as they appear."""
+        platform = _Platform(create, add)
+        self._platforms.append(platform)
+        self._add_entities(platform)
+
+    @callback
+    def forget(self, subject_key: str, item: str) -> None:
+        """Forget an item whose device is gone, so that its entities return with it."""
+        self._absent_since.pop((subject_key, item), None)
+        for platform in self._platforms:
+            platform.added.discard((subject_key, item))
+
+    def present(self, subject: Subject[Any]) -> Collection[str]:
+        """Return the items the subject's last successful poll listed."""
+        return subject.items_fn(self.data)
+
+    @callback
+    def _async_polled(self) -> None:
+        for platform in self._platforms:
+            self._add_entities(platform)
+        self._remove_long_gone(dt_util.utcnow())
+
+    def _add_entities(self, platform: _Platform) -> None:
+        entities: list[Entity] = []
+        for subject in self.subjects:
+            if not subject.coordinator_fn(self.data).last_update_success:
+                continue
+            for item in self.present(subject):
+                if (subject.key, item) not in platform.added:
+                    platform.added.add((subject.key, item))
+                    entities.extend(platform.create(subject, item))
         if entities:
-            async_add_entities(entities)
+            platform.add(entities)
 
-    add_new()
-    coordinator.config_entry.async_on_unload(coordinator.async_add_listener(add_new))
+    def _remove_long_gone(self, now: datetime) -> None:
+        for subject in self.subjects:
+            if not subject.key or not subject.coordinator_fn(self.data).last_update_success:
+                continue  # the account stays; a failed poll says nothing about absence
+            present = set(self.present(subject))
+            for item in self._known_items(subject):
+                key = (subject.key, item)
+                if item in present:
+                    self._absent_since.pop(key, None)
+                    continue
+                since = self._absent_since.setdefault(key, now)
+                if now - since >= ABSENCE_BEFORE_REMOVAL:
+                    self._remove_item(subject, item)
 
+    def _known_items(self, subject: Subject[Any]) -> set[str]:
+        """Return the items of a subject that have a device or entities registered."""
+        prefix = item_identifier(self.entry, subject, "")
+        if subject.device_fn is not None:
+            devices = dr.async_entries_for_config_entry(
+                dr.async_get(self.hass), self.entry.entry_id
+            )
+            return {
+                identifier.removeprefix(prefix)
+                for device in devices
+                for domain, identifier in device.identifiers
+                if domain == DOMAIN and identifier.startswith(prefix)
+            }
+        # Items without a device of their own: those given entities during this run.
+        return {
+            item
+            for platform in self._platforms
+            for key, item in platform.added
+            if key == subject.key
+        }
 
-def add_sim_entities(
-    data: OdorikRuntimeData,
-    create: Callable[[str], Iterable[Entity]],
-    async_add_entities: Callable[[Iterable[Entity]], None],
-) -> None:
-    """Add entities for each SIM card (by phone number), now and as SIM cards arrive."""
-    account = data.account
-    add_entities_for_new_items(account, lambda: account.data.sim_cards, create, async_add_entities)
+    def _remove_item(self, subject: Subject[Any], item: str) -> None:
+        if subject.device_fn is not None:
+            registry = dr.async_get(self.hass)
+            identifier = (DOMAIN, item_identifier(self.entry, subject, item))
+            for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
+                if identifier in device.identifiers:
+                    registry.async_remove_device(device.id)
+        else:
+            entities = er.async_get(self.hass)
+            prefix = f"{account_identifier(self.entry)}_{subject.id_prefix}{item}_"
+            for entity in er.async_entries_for_config_entry(entities, self.entry.entry_id):
+                if entity.unique_id.startswith(prefix):
+                    entities.async_remove(entity.entity_id)
+        self.forget(subject.key, item)
 
-
-def add_direct_number_entities(
-    data: ZadarmaRuntimeData,
-    create: Callable[[str], Iterable[Entity]],
-    async_add_entities: Callable[[Iterable[Entity]], None],
-) -> None:
-    """Add entities for each direct number, now and as numbers arrive."""
-    account = data.account
-    add_entities_for_new_items(account, lambda: account.data.numbers, create, async_add_entities)
+    def removable(self, device: dr.DeviceEntry) -> tuple[Subject[Any], str] | None:
+        """Return the subject and item of a device the user may delete: one no longer listed."""
+        for subject in self.subjects:
+            if not subject.key or subject.device_fn is None:
+                continue
+            prefix = item_identifier(self.entry, subject, "")
+            for domain, identifier in device.identifiers:
+                if domain == DOMAIN and identifier.startswith(prefix):
+                    item = identifier.removeprefix(prefix)
+                    return None if item in self.present(subject) else (subject, item)
+        return None
 
 
 @callback
-def remove_stale_devices(
-    hass: HomeAssistant, entry: TelcoConfigEntry, kind: str, current: Iterable[str]
+def add_described_entities[DescriptionT: TelcoEntityDescription[Any]](
+    entry: TelcoConfigEntry,
+    descriptions: Iterable[DescriptionT],
+    entity_class: Callable[[Any, DescriptionT, str], Entity],
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Remove the devices of SIM cards or numbers that left the account."""
-    wanted = {device_identifier(entry, kind, key) for key in current}
-    prefix = device_identifier(entry, kind, "")
-    registry = dr.async_get(hass)
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        ours = {ident for domain, ident in device.identifiers if domain == DOMAIN}
-        if any(ident.startswith(prefix) for ident in ours) and not ours & wanted:
-            registry.async_remove_device(device.id)
+    """Add a platform's entities for the account and each item, now and as items appear."""
+    data = entry.runtime_data
+    described = tuple(descriptions)
+
+    def create(subject: Subject[Any], item: str) -> list[Entity]:
+        return [
+            entity_class(data, description, item)
+            for description in described
+            if description.subject is subject and description.exists_fn(data, item)
+        ]
+
+    data.items.add_platform(create, async_add_entities)

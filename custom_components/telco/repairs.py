@@ -1,4 +1,8 @@
-"""Repairs: a Zadarma direct number about to expire without auto-prolongation."""
+"""Repairs: a Zadarma direct number about to expire without auto-prolongation.
+
+The fix turns the number's *Auto-prolongation* switch on: the same description, and
+so the same write path, as the entity.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,18 @@ from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from .api import TelcoError
 from .api.zadarma_models import DirectNumber
 from .const import DOMAIN, REPAIR_EXPIRY_WINDOW
-from .coordinator import TelcoConfigEntry, ZadarmaRuntimeData
+from .coordinator import TelcoConfigEntry
 
 ISSUE_PREFIX = "number_expiring"
+# The switch whose turning on fixes an expiring number.
+FIX_SWITCH = "auto_prolongation"
 
 
 def issue_id(entry: TelcoConfigEntry, number: str) -> str:
@@ -55,10 +61,17 @@ def async_check_expiring_numbers(
             },
             data={"entry_id": entry.entry_id, "number": number},
         )
+    async_delete_issues(hass, entry, keep={issue_id(entry, number) for number in expiring})
+
+
+@callback
+def async_delete_issues(
+    hass: HomeAssistant, entry: TelcoConfigEntry, keep: set[str] | None = None
+) -> None:
+    """Delete the entry's repair issues (but those in ``keep``)."""
     prefix = issue_id(entry, "")
-    wanted = {issue_id(entry, number) for number in expiring}
     for domain, known in list(ir.async_get(hass).issues):
-        if domain == DOMAIN and known.startswith(prefix) and known not in wanted:
+        if domain == DOMAIN and known.startswith(prefix) and known not in (keep or set()):
             ir.async_delete_issue(hass, DOMAIN, known)
 
 
@@ -81,21 +94,22 @@ class AutoProlongationRepairFlow(RepairsFlow):
     ) -> data_entry_flow.FlowResult[Any, str]:
         """Ask for confirmation, then turn auto-prolongation on."""
         entry: TelcoConfigEntry | None = self.hass.config_entries.async_get_entry(self.entry_id)
-        if (
-            entry is None
-            or entry.state is not ConfigEntryState.LOADED
-            or not isinstance(entry.runtime_data, ZadarmaRuntimeData)
-        ):
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="entry_not_loaded")
+        data = entry.runtime_data
+        fix = next((switch for switch in data.operator.switches if switch.key == FIX_SWITCH), None)
+        if fix is None or self.number not in fix.subject.items_fn(data):
             return self.async_abort(reason="entry_not_loaded")
         errors: dict[str, str] = {}
         if user_input is not None:
-            account = entry.runtime_data.account
             try:
-                await account.client.set_autoprolongation(self.number, True)
-            except TelcoError:
+                await fix.set_fn(data, self.number, True)
+            except HomeAssistantError as err:
+                if err.translation_key == "authentication_failed":
+                    # The write path has started reauthentication.
+                    return self.async_abort(reason="reauth_required")
                 errors["base"] = "cannot_enable"
             else:
-                await account.async_refresh_number(self.number)
                 return self.async_create_entry(data={})
         return self.async_show_form(
             step_id="confirm",

@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import override
+from typing import Any, override
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.odorik_models import SimCard, SimOption
-from .coordinator import OdorikRuntimeData, TelcoConfigEntry
-from .entity import SimEntity, add_sim_entities
+from .coordinator import TelcoConfigEntry, TelcoRuntimeData
+from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class SimSelectDescription(SelectEntityDescription):
-    """A SIM setting chosen from the options the operator offers for that SIM card."""
+class TelcoSelectDescription[DataT: TelcoRuntimeData](
+    TelcoEntityDescription[DataT], SelectEntityDescription
+):
+    """A setting chosen from what the operator offers for that item.
 
-    setting: str
-    options_fn: Callable[[SimCard], tuple[SimOption, ...] | None]
+    ``set_fn`` goes through the coordinator's write path.
+    """
 
-
-SIM_SELECTS: tuple[SimSelectDescription, ...] = (
-    SimSelectDescription(
-        key="roaming_profile",
-        translation_key="roaming_profile",
-        setting="roaming",
-        options_fn=lambda card: card.available_roaming_settings,
-    ),
-    SimSelectDescription(
-        key="data_package_next_month",
-        translation_key="data_package_next_month",
-        setting="data_package_for_next_month",
-        options_fn=lambda card: card.available_data_packages,
-    ),
-)
+    options_fn: Callable[[DataT, str], list[str]]
+    current_fn: Callable[[DataT, str], str | None]
+    set_fn: Callable[[DataT, str, str], Awaitable[object]]
 
 
 async def async_setup_entry(
@@ -46,29 +35,24 @@ async def async_setup_entry(
     entry: TelcoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the selects of an Odorik account's SIM cards."""
-    data = entry.runtime_data
-    if not isinstance(data, OdorikRuntimeData):
-        return
-    add_sim_entities(
-        data,
-        lambda number: (
-            SimSelect(data.account, description, number) for description in SIM_SELECTS
-        ),
-        async_add_entities,
+    """Set up the selects the entry's operator declares."""
+    add_described_entities(
+        entry, entry.runtime_data.operator.selects, TelcoSelect, async_add_entities
     )
 
 
-class SimSelect(SimEntity, SelectEntity):
-    """A SIM setting with a list of values."""
+class TelcoSelect(TelcoEntity[Any], SelectEntity):
+    """A setting with a list of values."""
 
-    entity_description: SimSelectDescription
+    entity_description: TelcoSelectDescription[Any]
 
     @property
     @override
     def options(self) -> list[str]:
         """Return what the operator offers (and the current value, if it is not offered)."""
-        offered = [option.name for option in self.entity_description.options_fn(self.card) or ()]
+        if not self.available:
+            return []  # asked for even while unavailable, when the item may be gone
+        offered = list(self.entity_description.options_fn(self.data, self.item))
         current = self.current_option
         if current is not None and current not in offered:
             offered.append(current)
@@ -78,10 +62,9 @@ class SimSelect(SimEntity, SelectEntity):
     @override
     def current_option(self) -> str | None:
         """Return the current value (or the one being applied)."""
-        value = self.setting(self.entity_description.setting)
-        return str(value) if value is not None else None
+        return self.entity_description.current_fn(self.data, self.item)
 
     @override
     async def async_select_option(self, option: str) -> None:
         """Ask the operator for the chosen value (Home Assistant checked it is offered)."""
-        await self.async_change_setting(self.entity_description.setting, option)
+        await self.entity_description.set_fn(self.data, self.item, option)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from typing import override
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, override
 
 from homeassistant.components.text import TextEntity, TextEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.zadarma import MAX_CALLER_NAME_LENGTH
-from .coordinator import OdorikRuntimeData, TelcoConfigEntry
-from .entity import DirectNumberEntity, add_direct_number_entities
+from .coordinator import TelcoConfigEntry, TelcoRuntimeData
+from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
 
 PARALLEL_UPDATES = 1
 
-CALLER_NAME = TextEntityDescription(
-    key="caller_name",
-    translation_key="caller_name",
-    native_min=0,
-    native_max=MAX_CALLER_NAME_LENGTH,
-    pattern=r"^[A-Za-z0-9]*$",
-)
+
+@dataclass(frozen=True, kw_only=True)
+class TelcoTextDescription[DataT: TelcoRuntimeData](
+    TelcoEntityDescription[DataT], TextEntityDescription
+):
+    """A text setting; ``set_fn`` goes through the coordinator's write path."""
+
+    value_fn: Callable[[DataT, str], str]
+    set_fn: Callable[[DataT, str, str], Awaitable[object]]
 
 
 async def async_setup_entry(
@@ -28,27 +31,22 @@ async def async_setup_entry(
     entry: TelcoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the texts of a Zadarma account's direct numbers."""
-    data = entry.runtime_data
-    if isinstance(data, OdorikRuntimeData):
-        return
-    add_direct_number_entities(
-        data,
-        lambda number: [CallerNameText(data.account, CALLER_NAME, number)],
-        async_add_entities,
-    )
+    """Set up the texts the entry's operator declares."""
+    add_described_entities(entry, entry.runtime_data.operator.texts, TelcoText, async_add_entities)
 
 
-class CallerNameText(DirectNumberEntity, TextEntity):
-    """The name sent with calls from the number (Latin letters and digits, up to 30)."""
+class TelcoText(TelcoEntity[Any], TextEntity):
+    """A text setting of one item."""
+
+    entity_description: TelcoTextDescription[Any]
 
     @property
     @override
     def native_value(self) -> str:
-        """Return the caller name (empty when none is set)."""
-        return self.direct_number.caller_name or ""
+        """Return the text from the last poll."""
+        return self.entity_description.value_fn(self.data, self.item)
 
     @override
     async def async_set_value(self, value: str) -> None:
-        """Set the caller name; an empty value clears it."""
-        await self.async_run(self.coordinator.client.set_caller_name(self.number, value))
+        """Ask the operator for the new text (Home Assistant checked length and pattern)."""
+        await self.entity_description.set_fn(self.data, self.item, value)

@@ -175,3 +175,22 @@ def test_sim_card_update_changes() -> None:
         "requested_tariff_plan_for_next_month": "basic",
     }
     assert SimCardUpdate().changes() == {}
+
+
+def test_sim_card_update_merges_and_applies() -> None:
+    card = SimCard(id=1, sim_number="8942", state="active", changes_in_progress=(), lte=True)
+    first = SimCardUpdate(mobile_data=False, lte=False)
+    later = SimCardUpdate(mobile_data=True, roaming="off")
+
+    merged = first.merged(later)
+
+    assert merged == SimCardUpdate(mobile_data=True, lte=False, roaming="off")
+    applied = merged.applied_to(card)
+    assert (applied.mobile_data, applied.lte, applied.roaming, applied.state) == (
+        True,
+        False,
+        "off",
+        "active",
+    )
+    # Fields a SIM card does not have (add_credit, requested_*) change nothing.
+    assert SimCardUpdate(add_credit="100").applied_to(card) == card

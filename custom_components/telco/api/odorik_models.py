@@ -10,7 +10,7 @@ what identifies a record (``id``, a call's ``date``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -538,6 +538,29 @@ class SimCardUpdate:
     requested_data_roaming_plan_for_next_month: str | None = None
     requested_voice_roaming_plan_for_next_month: str | None = None
     requested_tariff_plan_for_next_month: str | None = None
+
+    def merged(self, later: SimCardUpdate) -> SimCardUpdate:
+        """Return this change with the fields ``later`` sets taken from ``later``."""
+        return replace(
+            self,
+            **{
+                item.name: getattr(later, item.name)
+                for item in fields(later)
+                if getattr(later, item.name) is not None
+            },
+        )
+
+    def applied_to(self, card: SimCard) -> SimCard:
+        """Return ``card`` as it will read once the operator has applied this change."""
+        settings = {item.name for item in fields(SimCard)}
+        return replace(
+            card,
+            **{
+                item.name: getattr(self, item.name)
+                for item in fields(self)
+                if item.name in settings and getattr(self, item.name) is not None
+            },
+        )
 
     def changes(self) -> dict[str, str | bool]:
         """Return the fields that are set, by API parameter name."""

@@ -1,0 +1,73 @@
+"""The shape of an operator declaration."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import ClientSession
+from homeassistant.core import HomeAssistant
+
+if TYPE_CHECKING:
+    from .binary_sensor import TelcoBinarySensorDescription
+    from .button import TelcoButtonDescription
+    from .coordinator import TelcoConfigEntry, TelcoRuntimeData
+    from .entity import Subject
+    from .select import TelcoSelectDescription
+    from .sensor import TelcoSensorDescription
+    from .switch import TelcoSwitchDescription
+    from .text import TelcoTextDescription
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountIdentity:
+    """Who an account is, as far as its operator tells.
+
+    ``unique_id`` names the config entry, its devices and entities; it survives a
+    change of password or key wherever the operator offers a lasting identity.
+    ``also_known_as`` lists the unique ids under which the same account may already
+    be configured (an Odorik account's lines).
+    """
+
+    unique_id: str
+    title: str
+    also_known_as: frozenset[str] = frozenset()
+
+
+def _nothing_to_watch(_hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any) -> None:
+    """Watch nothing beyond the entities."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Operator[ClientT, DataT: TelcoRuntimeData]:
+    """Everything Home Assistant needs to know about one operator."""
+
+    key: str
+    name: str
+    manufacturer: str
+    account_url: str
+    default_url: str
+    # The config-flow field naming the account, the secret, and what reauth asks for.
+    account_field: str
+    secret_field: str
+    reauth_fields: tuple[str, ...]
+    # The poll-interval options that apply to this operator's coordinators.
+    intervals: tuple[str, ...]
+    connect: Callable[[ClientSession, Mapping[str, Any]], ClientT]
+    # Checks the credentials (raising the client's errors) and names the account.
+    identify: Callable[[ClientT, Mapping[str, Any]], Awaitable[AccountIdentity]]
+    # Builds the coordinators around the client, given the account device's registry id.
+    start: Callable[[HomeAssistant, TelcoConfigEntry, ClientT, str], DataT]
+    # What the entities belong to, and the entities of each platform.
+    subjects: tuple[Subject[DataT], ...]
+    sensors: tuple[TelcoSensorDescription[DataT], ...] = ()
+    binary_sensors: tuple[TelcoBinarySensorDescription[DataT], ...] = ()
+    switches: tuple[TelcoSwitchDescription[DataT], ...] = ()
+    selects: tuple[TelcoSelectDescription[DataT], ...] = ()
+    buttons: tuple[TelcoButtonDescription[DataT], ...] = ()
+    texts: tuple[TelcoTextDescription[DataT], ...] = ()
+    # The last poll of each coordinator, for diagnostics (redacted by the caller).
+    diagnostics: Callable[[DataT], dict[str, Any]]
+    # Anything else to follow while the entry is loaded (e.g. repair issues).
+    watch: Callable[[HomeAssistant, TelcoConfigEntry, DataT], None] = _nothing_to_watch

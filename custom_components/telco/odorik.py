@@ -1,0 +1,412 @@
+"""Odorik.cz: an account (or one line) with SIM cards, public numbers and calls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from aiohttp import ClientSession
+from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
+    BinarySensorDeviceClass,
+)
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import (
+    CONF_PASSWORD,
+    CONF_URL,
+    CONF_USERNAME,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+
+from .api import TelcoError
+from .api.odorik import DEFAULT_ODORIK_URL, OdorikClient
+from .api.odorik_models import ActiveCall, SimCard, SimCardUpdate, SimState
+from .binary_sensor import TelcoBinarySensorDescription
+from .button import TelcoButtonDescription
+from .const import (
+    CONF_ACCOUNT_INTERVAL,
+    CONF_ACTIVE_CALLS_INTERVAL,
+    CONF_SLOW_INTERVAL,
+    ODORIK_CURRENCY,
+    OPERATOR_ODORIK,
+)
+from .coordinator import (
+    ROAMING_OFF,
+    DataUsage,
+    OdorikAccountCoordinator,
+    OdorikActiveCallsCoordinator,
+    OdorikMobileDataCoordinator,
+    OdorikRoutingCoordinator,
+    OdorikRuntimeData,
+    TelcoConfigEntry,
+)
+from .declaration import AccountIdentity, Operator
+from .entity import DeviceFacts, Subject, account_subject, display_number
+from .select import TelcoSelectDescription
+from .sensor import TelcoSensorDescription
+from .switch import TelcoSwitchDescription
+
+type Data = OdorikRuntimeData
+
+
+def _connect(session: ClientSession, data: Mapping[str, Any]) -> OdorikClient:
+    return OdorikClient(session, data[CONF_USERNAME], data[CONF_PASSWORD], base_url=data[CONF_URL])
+
+
+async def _identify(client: OdorikClient, data: Mapping[str, Any]) -> AccountIdentity:
+    """Tell an account login from a line login: a line sees itself among its lines.
+
+    An account's lines are kept as the names under which the same account may be
+    configured already; a line login cannot learn its account, so only the account
+    side can tell they belong together.
+    """
+    await client.get_balance()
+    user = str(data[CONF_USERNAME])
+    try:
+        lines = {str(line.id) for line in await client.get_lines()}
+    except TelcoError:
+        # The credentials work (the balance answered); a login that may not list
+        # lines is still told apart from the others by its own name.
+        lines = set()
+    if user in lines:
+        return AccountIdentity(unique_id=f"odorik_line_{user}", title=f"Odorik line {user}")
+    return AccountIdentity(
+        unique_id=f"odorik_{user}",
+        title=f"Odorik {user}",
+        also_known_as=frozenset(f"odorik_line_{line}" for line in lines),
+    )
+
+
+def _start(
+    hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient, account_device_id: str
+) -> Data:
+    return OdorikRuntimeData(
+        operator=ODORIK,
+        account_device_id=account_device_id,
+        client=client,
+        account=OdorikAccountCoordinator(hass, entry, client),
+        active_calls=OdorikActiveCallsCoordinator(hass, entry, client),
+        mobile_data=OdorikMobileDataCoordinator(hass, entry, client),
+        routing=OdorikRoutingCoordinator(hass, entry, client),
+    )
+
+
+# --- Subjects ---------------------------------------------------------------------------
+
+
+def _sim_device(data: Data, number: str) -> DeviceFacts:
+    card = data.account.data.sim_cards[number]
+    return DeviceFacts(
+        name=f"SIM {display_number(number)}", model="SIM card", serial_number=card.sim_number
+    )
+
+
+def _public_number_device(data: Data, number: str) -> DeviceFacts:
+    kind = data.routing.data[number].number.type
+    return DeviceFacts(
+        name=display_number(number),
+        model=f"Public number ({kind})" if kind else "Public number",
+    )
+
+
+ACCOUNT: Subject[Data] = account_subject(lambda data: data.account)
+SIM: Subject[Data] = Subject(
+    key="sim",
+    coordinator_fn=lambda data: data.account,
+    items_fn=lambda data: data.account.data.sim_cards,
+    device_fn=_sim_device,
+)
+PUBLIC_NUMBER: Subject[Data] = Subject(
+    key="public_number",
+    coordinator_fn=lambda data: data.routing,
+    items_fn=lambda data: data.routing.data,
+    device_fn=_public_number_device,
+)
+
+
+def _sim(data: Data, number: str) -> SimCard:
+    """Return a SIM card as it will be once the changes asked for are applied."""
+    return data.account.sim_card(number)
+
+
+def _usage(data: Data, number: str) -> DataUsage:
+    return data.mobile_data.data.get(number, DataUsage())
+
+
+# --- Sensors ----------------------------------------------------------------------------
+
+
+def _count(key: str, value: Any) -> TelcoSensorDescription[Data]:
+    """Describe a count of this month's calls: it only grows, and restarts on the 1st."""
+    return TelcoSensorDescription(
+        key=key,
+        translation_key=key,
+        subject=ACCOUNT,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=value,
+    )
+
+
+def _duration(key: str, value: Any) -> TelcoSensorDescription[Data]:
+    """Describe the call time of this month: it only grows, and restarts on the 1st."""
+    return TelcoSensorDescription(
+        key=key,
+        translation_key=key,
+        subject=ACCOUNT,
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=value,
+    )
+
+
+def _describe_call(call: ActiveCall) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "source_number": call.source_number,
+        "destination_number": call.destination_number,
+        "destination_name": call.destination_name,
+        "start": call.start_date.isoformat() if call.start_date else None,
+        "answered": call.answer_date.isoformat() if call.answer_date else None,
+        "price_per_minute": call.price_per_minute,
+        "line": call.line,
+    }
+
+
+def _routing_attributes(data: Data, number: str) -> dict[str, Any]:
+    routing = data.routing.data[number]
+    return {
+        "routes": [
+            {
+                "id": route.id,
+                "source_number": route.source_number,
+                "ringing_number": route.ringing_number,
+            }
+            for route in routing.routes
+        ],
+        "parallel_ringings": [ringing.ringing_number for ringing in routing.ringings],
+    }
+
+
+SENSORS: tuple[TelcoSensorDescription[Data], ...] = (
+    TelcoSensorDescription(
+        key="balance",
+        translation_key="balance",
+        subject=ACCOUNT,
+        device_class=SensorDeviceClass.MONETARY,
+        native_unit_of_measurement=ODORIK_CURRENCY,
+        suggested_display_precision=2,
+        value_fn=lambda data, _: data.account.data.balance,
+    ),
+    _count("outgoing_calls", lambda data, _: data.account.data.statistics.outgoing.count),
+    _duration(
+        "outgoing_call_duration", lambda data, _: data.account.data.statistics.outgoing.length
+    ),
+    TelcoSensorDescription(
+        key="outgoing_call_cost",
+        translation_key="outgoing_call_cost",
+        subject=ACCOUNT,
+        device_class=SensorDeviceClass.MONETARY,
+        state_class=SensorStateClass.TOTAL,
+        native_unit_of_measurement=ODORIK_CURRENCY,
+        suggested_display_precision=2,
+        value_fn=lambda data, _: data.account.data.statistics.outgoing.price,
+        last_reset_fn=lambda data: data.account.data.month,
+    ),
+    _count("incoming_calls", lambda data, _: data.account.data.statistics.incoming.count),
+    _duration(
+        "incoming_call_duration", lambda data, _: data.account.data.statistics.incoming.length
+    ),
+    _count("redirected_calls", lambda data, _: data.account.data.statistics.redirected.count),
+    _count("missed_calls", lambda data, _: data.account.data.missed_calls),
+    TelcoSensorDescription(
+        key="active_calls",
+        translation_key="active_calls",
+        subject=ACCOUNT,
+        coordinator_fn=lambda data: data.active_calls,
+        value_fn=lambda data, _: len(data.active_calls.data),
+        attributes_fn=lambda data, _: {
+            "calls": [_describe_call(call) for call in data.active_calls.data]
+        },
+    ),
+    TelcoSensorDescription(
+        key="data_package",
+        translation_key="data_package",
+        subject=SIM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data, number: _sim(data, number).data_package,
+    ),
+    TelcoSensorDescription(
+        key="data_used",
+        translation_key="data_used",
+        subject=SIM,
+        coordinator_fn=lambda data: data.mobile_data,
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.MEGABYTES,
+        suggested_display_precision=1,
+        value_fn=lambda data, number: _usage(data, number).bytes_total,
+    ),
+    TelcoSensorDescription(
+        key="data_cost",
+        translation_key="data_cost",
+        subject=SIM,
+        coordinator_fn=lambda data: data.mobile_data,
+        device_class=SensorDeviceClass.MONETARY,
+        state_class=SensorStateClass.TOTAL,
+        native_unit_of_measurement=ODORIK_CURRENCY,
+        suggested_display_precision=2,
+        value_fn=lambda data, number: round(_usage(data, number).price, 4),
+        last_reset_fn=lambda data: data.mobile_data.ledger.month,
+    ),
+    TelcoSensorDescription(
+        key="routing",
+        translation_key="routing",
+        subject=PUBLIC_NUMBER,
+        value_fn=lambda data, number: len(data.routing.data[number].routes),
+        attributes_fn=_routing_attributes,
+    ),
+)
+
+BINARY_SENSORS: tuple[TelcoBinarySensorDescription[Data], ...] = (
+    TelcoBinarySensorDescription(
+        key="change_in_progress",
+        translation_key="change_in_progress",
+        subject=SIM,
+        device_class=BinarySensorDeviceClass.RUNNING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        is_on_fn=lambda data, number: bool(_sim(data, number).changes_in_progress),
+        attributes_fn=lambda data, number: {
+            "changes": list(data.account.data.sim_cards[number].changes_in_progress)
+        },
+    ),
+)
+
+
+# --- Writes: every one through the account coordinator's write path ---------------------
+
+
+async def _update_sim(data: Data, number: str, update: SimCardUpdate) -> None:
+    await data.account.async_update_sim(number, update)
+
+
+async def _set_roaming(data: Data, number: str, on: bool) -> None:
+    """Turn roaming off, or back on with the profile it had (or the first offered)."""
+    profile = data.account.roaming_to_restore(number) if on else ROAMING_OFF
+    await _update_sim(data, number, SimCardUpdate(roaming=profile))
+
+
+SWITCHES: tuple[TelcoSwitchDescription[Data], ...] = (
+    TelcoSwitchDescription(
+        key="mobile_data",
+        translation_key="mobile_data",
+        subject=SIM,
+        is_on_fn=lambda data, number: bool(_sim(data, number).mobile_data),
+        set_fn=lambda data, number, on: _update_sim(data, number, SimCardUpdate(mobile_data=on)),
+    ),
+    TelcoSwitchDescription(
+        key="lte",
+        translation_key="lte",
+        subject=SIM,
+        is_on_fn=lambda data, number: bool(_sim(data, number).lte),
+        set_fn=lambda data, number, on: _update_sim(data, number, SimCardUpdate(lte=on)),
+    ),
+    TelcoSwitchDescription(
+        key="roaming",
+        translation_key="roaming",
+        subject=SIM,
+        is_on_fn=lambda data, number: _sim(data, number).roaming not in (None, ROAMING_OFF),
+        set_fn=_set_roaming,
+    ),
+    TelcoSwitchDescription(
+        key="sim_active",
+        translation_key="sim_active",
+        subject=SIM,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        is_on_fn=lambda data, number: _sim(data, number).state == SimState.ACTIVE,
+        set_fn=lambda data, number, on: _update_sim(
+            data, number, SimCardUpdate(state=SimState.ACTIVE if on else SimState.SUSPENDED)
+        ),
+    ),
+)
+
+
+def _names(options: Any) -> list[str]:
+    return [option.name for option in options or ()]
+
+
+SELECTS: tuple[TelcoSelectDescription[Data], ...] = (
+    TelcoSelectDescription(
+        key="roaming_profile",
+        translation_key="roaming_profile",
+        subject=SIM,
+        options_fn=lambda data, number: _names(_sim(data, number).available_roaming_settings),
+        current_fn=lambda data, number: _sim(data, number).roaming,
+        set_fn=lambda data, number, option: _update_sim(
+            data, number, SimCardUpdate(roaming=option)
+        ),
+    ),
+    TelcoSelectDescription(
+        key="data_package_next_month",
+        translation_key="data_package_next_month",
+        subject=SIM,
+        options_fn=lambda data, number: _names(_sim(data, number).available_data_packages),
+        current_fn=lambda data, number: _sim(data, number).data_package_for_next_month,
+        set_fn=lambda data, number, option: _update_sim(
+            data, number, SimCardUpdate(data_package_for_next_month=option)
+        ),
+    ),
+)
+
+BUTTONS: tuple[TelcoButtonDescription[Data], ...] = (
+    TelcoButtonDescription(
+        key="data_restart",
+        translation_key="data_restart",
+        subject=SIM,
+        press_fn=lambda data, number: data.account.async_data_restart(number),
+    ),
+)
+
+
+def _diagnostics(data: Data) -> dict[str, Any]:
+    account = data.account.data
+    return {
+        "balance": account.balance,
+        "statistics": asdict(account.statistics),
+        "missed_calls": account.missed_calls,
+        "sim_cards": [asdict(card) for card in account.sim_cards.values()],
+        "active_calls": [asdict(call) for call in data.active_calls.data],
+        "mobile_data": [asdict(usage) for usage in data.mobile_data.data.values()],
+        "public_numbers": [asdict(routing) for routing in data.routing.data.values()],
+    }
+
+
+ODORIK: Operator[OdorikClient, Data] = Operator(
+    key=OPERATOR_ODORIK,
+    name="Odorik",
+    manufacturer="Odorik.cz",
+    account_url="https://www.odorik.cz/ucet/",
+    default_url=DEFAULT_ODORIK_URL,
+    account_field=CONF_USERNAME,
+    secret_field=CONF_PASSWORD,
+    reauth_fields=(CONF_PASSWORD,),
+    intervals=(CONF_ACTIVE_CALLS_INTERVAL, CONF_ACCOUNT_INTERVAL, CONF_SLOW_INTERVAL),
+    connect=_connect,
+    identify=_identify,
+    start=_start,
+    subjects=(ACCOUNT, SIM, PUBLIC_NUMBER),
+    sensors=SENSORS,
+    binary_sensors=BINARY_SENSORS,
+    switches=SWITCHES,
+    selects=SELECTS,
+    buttons=BUTTONS,
+    diagnostics=_diagnostics,
+)
