@@ -14,6 +14,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -29,6 +30,7 @@ from .api import TelcoAuthenticationError, TelcoConnectionError, TelcoError
 from .const import (
     CONF_ADVANCED,
     CONF_OPERATOR,
+    CONF_SMS_RECIPIENT,
     DEFAULT_INTERVALS,
     DOMAIN,
     INTERVAL_LIMITS,
@@ -39,6 +41,7 @@ from .operators import OPERATORS, AccountIdentity, Operator, operator_of
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL))
 
 
 def credentials_schema(operator: Operator[Any, Any], defaults: Mapping[str, Any]) -> vol.Schema:
@@ -206,31 +209,38 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class TelcoOptionsFlow(OptionsFlow):
-    """Change how often the account is polled."""
+    """Change how often the account is polled, and where its SMS notifications go."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the poll intervals of the entry's operator."""
+        """Show the poll intervals of the entry's operator and the SMS recipient."""
+        operator = operator_of(self.config_entry.data)
+        errors: dict[str, str] = {}
         if user_input is not None:
-            chosen = {key: int(value) for key, value in user_input.items()}
-            # Running coordinators take the new intervals at once, without a reload.
-            if self.config_entry.state is ConfigEntryState.LOADED:
-                for coordinator in self.config_entry.runtime_data.coordinators:
-                    await coordinator.async_apply_options(chosen)
-            return self.async_create_entry(data=chosen)
-        options = self.config_entry.options
-        fields = operator_of(self.config_entry.data).intervals
-        schema = vol.Schema(
-            {
-                vol.Required(key, default=options.get(key, DEFAULT_INTERVALS[key])): NumberSelector(
-                    NumberSelectorConfig(
-                        min=INTERVAL_LIMITS[key][0],
-                        max=INTERVAL_LIMITS[key][1],
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
+            chosen: dict[str, Any] = {key: int(user_input[key]) for key in operator.intervals}
+            if typed := str(user_input.get(CONF_SMS_RECIPIENT) or "").strip():
+                try:
+                    chosen[CONF_SMS_RECIPIENT] = operator.phone_number(typed, CONF_SMS_RECIPIENT)
+                except ServiceValidationError:
+                    errors[CONF_SMS_RECIPIENT] = "invalid_phone_number"
+            if not errors:
+                # Running coordinators take the new intervals at once, without a reload.
+                if self.config_entry.state is ConfigEntryState.LOADED:
+                    for coordinator in self.config_entry.runtime_data.coordinators:
+                        await coordinator.async_apply_options(chosen)
+                return self.async_create_entry(data=chosen)
+        options = {**self.config_entry.options, **(user_input or {})}
+        fields: dict[Any, Any] = {
+            vol.Required(key, default=options.get(key, DEFAULT_INTERVALS[key])): NumberSelector(
+                NumberSelectorConfig(
+                    min=INTERVAL_LIMITS[key][0],
+                    max=INTERVAL_LIMITS[key][1],
+                    step=1,
+                    unit_of_measurement="s",
+                    mode=NumberSelectorMode.BOX,
                 )
-                for key in fields
-            }
-        )
-        return self.async_show_form(step_id="init", data_schema=schema)
+            )
+            for key in operator.intervals
+        }
+        suggested = {"suggested_value": options.get(CONF_SMS_RECIPIENT)}
+        fields[vol.Optional(CONF_SMS_RECIPIENT, description=suggested)] = PHONE
+        return self.async_show_form(step_id="init", data_schema=vol.Schema(fields), errors=errors)

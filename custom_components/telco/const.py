@@ -20,6 +20,8 @@ OPERATOR_ZADARMA: Final = "zadarma"
 CONF_ACTIVE_CALLS_INTERVAL: Final = "active_calls_interval"
 CONF_ACCOUNT_INTERVAL: Final = "account_interval"
 CONF_SLOW_INTERVAL: Final = "slow_interval"
+# Where the notify entity sends its SMS.
+CONF_SMS_RECIPIENT: Final = "sms_recipient"
 
 # Seconds. Active calls change fast; balance, SIM cards and numbers change when the
 # user acts; mobile data is booked by the operator in daily records.

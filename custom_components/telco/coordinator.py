@@ -104,13 +104,23 @@ type TelcoConfigEntry = ConfigEntry[TelcoRuntimeData]
 # Operator refusals and client validations with their own translated message.
 KNOWN_REFUSALS = frozenset(
     {
+        "callback_failed",
         "change_in_progress",
+        "delayed_into_past",
+        "invalid_delay_format",
+        "invalid_iccid_or_pin",
+        "invalid_line",
+        "invalid_phone_number",
+        "invalid_ringing_number",
+        "invalid_source_number",
         "low_balance",
         "mobile_data_disabled",
+        "nonexisting_public_number",
+        "nonexisting_ringing_number",
         "rate_limited",
         "redirection_loop",
-        "nonexisting_public_number",
-        "invalid_ringing_number",
+        "shared_number_conflict",
+        "sim_already_assigned",
     }
 )
 KNOWN_VALIDATIONS = frozenset(
@@ -215,6 +225,18 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
         # A refresh schedules the next one at the new interval.
         await self.async_refresh()
 
+    async def async_ask[R](self, request: Awaitable[R]) -> R:
+        """Ask the operator something on a user's behalf, translating its errors.
+
+        Refused credentials start reauthentication.
+        """
+        try:
+            return await request
+        except TelcoError as err:
+            if isinstance(err, TelcoAuthenticationError):
+                self.config_entry.async_start_reauth(self.hass)
+            raise change_error(err) from err
+
     async def async_run_change[R](self, change: Awaitable[R]) -> R:
         """Send a change to the operator: the one place its errors are translated.
 
@@ -223,12 +245,10 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
         credentials start reauthentication.
         """
         try:
-            return await change
-        except TelcoError as err:
-            if isinstance(err, TelcoAuthenticationError):
-                self.config_entry.async_start_reauth(self.hass)
+            return await self.async_ask(change)
+        except HomeAssistantError:
             self.async_update_listeners()
-            raise change_error(err) from err
+            raise
 
 
 def month_start(now: datetime) -> datetime:

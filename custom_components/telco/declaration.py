@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientSession
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .button import TelcoButtonDescription
     from .coordinator import TelcoConfigEntry, TelcoRuntimeData
     from .entity import Subject
+    from .notify import TelcoNotifyDescription
     from .select import TelcoSelectDescription
     from .sensor import TelcoSensorDescription
     from .switch import TelcoSwitchDescription
@@ -33,6 +34,19 @@ class AccountIdentity:
     unique_id: str
     title: str
     also_known_as: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OperatorAction[DataT: TelcoRuntimeData]:
+    """How an operator answers one service action.
+
+    ``fields`` are the action's fields this operator takes (others are refused before
+    anything is sent); ``run`` gets the action's validated data and returns the
+    response (JSON-friendly), which Home Assistant passes on when asked for.
+    """
+
+    fields: frozenset[str]
+    run: Callable[[HomeAssistant, DataT, Mapping[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def _nothing_to_watch(_hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any) -> None:
@@ -55,6 +69,8 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     # The poll-interval options that apply to this operator's coordinators.
     intervals: tuple[str, ...]
     connect: Callable[[ClientSession, Mapping[str, Any]], ClientT]
+    # Brings a phone number to the operator's format; refuses it naming the field.
+    phone_number: Callable[[str, str], str]
     # Checks the credentials (raising the client's errors) and names the account.
     identify: Callable[[ClientT, Mapping[str, Any]], Awaitable[AccountIdentity]]
     # Builds the coordinators around the client, given the account device's registry id.
@@ -67,6 +83,9 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     selects: tuple[TelcoSelectDescription[DataT], ...] = ()
     buttons: tuple[TelcoButtonDescription[DataT], ...] = ()
     texts: tuple[TelcoTextDescription[DataT], ...] = ()
+    notifiers: tuple[TelcoNotifyDescription[DataT], ...] = ()
+    # The service actions this operator offers, by name (services.py registers them all).
+    actions: Mapping[str, OperatorAction[DataT]] = field(default_factory=dict)
     # The last poll of each coordinator, for diagnostics (redacted by the caller).
     diagnostics: Callable[[DataT], dict[str, Any]]
     # Anything else to follow while the entry is loaded (e.g. repair issues).

@@ -21,6 +21,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 
+from .action_input import odorik_number
 from .api import TelcoError
 from .api.odorik import DEFAULT_ODORIK_URL, OdorikClient
 from .api.odorik_models import ActiveCall, SimCard, SimCardUpdate, SimState
@@ -45,6 +46,8 @@ from .coordinator import (
 )
 from .declaration import AccountIdentity, Operator
 from .entity import DeviceFacts, Subject, account_subject, display_number
+from .notify import TelcoNotifyDescription
+from .odorik_actions import ACTIONS, send_sms
 from .select import TelcoSelectDescription
 from .sensor import TelcoSensorDescription
 from .switch import TelcoSwitchDescription
@@ -376,6 +379,16 @@ BUTTONS: tuple[TelcoButtonDescription[Data], ...] = (
 )
 
 
+NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (
+    TelcoNotifyDescription(
+        key="sms",
+        translation_key="sms",
+        subject=ACCOUNT,
+        send_fn=lambda data, recipient, message: send_sms(data, recipient, message, None),
+    ),
+)
+
+
 def _diagnostics(data: Data) -> dict[str, Any]:
     account = data.account.data
     return {
@@ -400,6 +413,7 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     reauth_fields=(CONF_PASSWORD,),
     intervals=(CONF_ACTIVE_CALLS_INTERVAL, CONF_ACCOUNT_INTERVAL, CONF_SLOW_INTERVAL),
     connect=_connect,
+    phone_number=odorik_number,
     identify=_identify,
     start=_start,
     subjects=(ACCOUNT, SIM, PUBLIC_NUMBER),
@@ -408,5 +422,7 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     switches=SWITCHES,
     selects=SELECTS,
     buttons=BUTTONS,
+    notifiers=NOTIFIERS,
+    actions=ACTIONS,
     diagnostics=_diagnostics,
 )

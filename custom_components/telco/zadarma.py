@@ -15,6 +15,7 @@ from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import CONF_API_KEY, CONF_URL, EntityCategory
 from homeassistant.core import HomeAssistant, callback
 
+from .action_input import zadarma_number
 from .api import TelcoApiError
 from .api.zadarma import DEFAULT_ZADARMA_URL, MAX_CALLER_NAME_LENGTH, ZadarmaClient
 from .binary_sensor import TelcoBinarySensorDescription
@@ -26,10 +27,12 @@ from .coordinator import (
 )
 from .declaration import AccountIdentity, Operator
 from .entity import DeviceFacts, Subject, account_subject, display_number
+from .notify import TelcoNotifyDescription
 from .repairs import async_check_expiring_numbers
 from .sensor import TelcoSensorDescription
 from .switch import TelcoSwitchDescription
 from .text import TelcoTextDescription
+from .zadarma_actions import ACTIONS, send_sms
 
 type Data = ZadarmaRuntimeData
 
@@ -190,6 +193,16 @@ def _watch_expiring_numbers(hass: HomeAssistant, entry: TelcoConfigEntry, data: 
     entry.async_on_unload(data.account.async_add_listener(check))
 
 
+NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (
+    TelcoNotifyDescription(
+        key="sms",
+        translation_key="sms",
+        subject=ACCOUNT,
+        send_fn=lambda data, recipient, message: send_sms(data, recipient, message, None),
+    ),
+)
+
+
 def _diagnostics(data: Data) -> dict[str, Any]:
     account = data.account.data
     return {
@@ -213,6 +226,7 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     reauth_fields=(CONF_API_KEY, CONF_API_SECRET),
     intervals=(CONF_ACCOUNT_INTERVAL,),
     connect=_connect,
+    phone_number=zadarma_number,
     identify=_identify,
     start=_start,
     subjects=(ACCOUNT, DIRECT_NUMBER, SIP),
@@ -220,6 +234,8 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     binary_sensors=BINARY_SENSORS,
     switches=SWITCHES,
     texts=TEXTS,
+    notifiers=NOTIFIERS,
+    actions=ACTIONS,
     diagnostics=_diagnostics,
     watch=_watch_expiring_numbers,
 )

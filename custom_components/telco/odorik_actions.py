@@ -1,0 +1,353 @@
+"""How Odorik answers the service actions (declared in odorik.py).
+
+Numbers are brought to Odorik's ``00…`` international format, SIM settings are
+checked against what Odorik offers for that SIM card, and everything that could be
+refused without asking Odorik is refused before a request is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+import re
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .action_input import invalid, jsonable, moment, odorik_number, period
+from .api.odorik_models import Call, SimCard, SimCardUpdate
+from .coordinator import OdorikRuntimeData
+from .declaration import OperatorAction
+from .services import offered_fields
+
+type Data = OdorikRuntimeData
+type Fields = Mapping[str, Any]
+
+# Odorik pages call history by at most 2 000 records.
+MAX_PAGE_SIZE = 2000
+_ICCID = re.compile(r"\d{18,22}F?", re.IGNORECASE)
+_PIN = re.compile(r"\d{4,8}")
+# SIM settings checked against the options Odorik lists for the SIM card.
+_OFFERED = {
+    "data_package": "available_data_packages",
+    "data_package_for_next_month": "available_data_packages",
+    "package_delayed_billing": "available_packages_delayed_billing",
+    "package_delayed_billing_for_next_month": "available_packages_delayed_billing",
+    "roaming": "available_roaming_settings",
+    "add_credit": "available_credit_addons",
+}
+
+
+def _public_number(value: str, field: str = "public_number") -> str:
+    """Return a public number; the document allows SIP names there too."""
+    return odorik_number(value, field, sip_names=True)
+
+
+def _target(value: str, field: str) -> str:
+    """Return a number calls go to: a phone number, an Odorik ``*`` code or a SIP name."""
+    return odorik_number(value, field, codes=True, sip_names=True)
+
+
+async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    caller = odorik_number(given["caller"], "caller", codes=True)
+    recipient = odorik_number(given["recipient"], "recipient", codes=True)
+    delayed = given.get("delayed")
+    if delayed is not None and not isinstance(delayed, int):
+        delayed = moment(delayed, "delayed")
+        if delayed <= dt_util.utcnow():
+            raise invalid("delayed", "delayed_into_past")
+    result = await data.account.async_ask(
+        data.client.callback(
+            caller,
+            recipient,
+            delayed=delayed,
+            line=given.get("line"),
+            simple=given.get("simple", False),
+        )
+    )
+    return {"status": result.value}
+
+
+async def send_sms(data: Data, recipient: str, message: str, sender: str | None) -> dict[str, Any]:
+    """Send an SMS (the path of both the action and the notify entity)."""
+    number = odorik_number(recipient, "recipient")
+    if sender is not None:
+        allowed = await data.account.async_ask(data.client.get_allowed_senders())
+        if sender not in allowed:
+            raise invalid("sender", "sender_not_allowed", allowed=", ".join(allowed))
+    result = await data.account.async_run_change(
+        data.client.send_sms(number, message, sender=sender)
+    )
+    await data.account.async_request_refresh()  # the balance went down
+    return {"status": result.status.value, "balance": result.balance}
+
+
+async def _send_sms(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    return await send_sms(data, given["recipient"], given["message"], given.get("sender"))
+
+
+async def _hang_up(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    calls = await data.active_calls.async_ask(data.client.get_active_calls())
+    if (call_id := given.get("call_id")) is not None:
+        if not any(call.id == call_id for call in calls):
+            raise invalid("call_id", "call_not_active", call_id=str(call_id))
+        chosen = [call_id]
+    else:
+        line = given.get("line")
+        chosen = [call.id for call in calls if line is None or call.line == line]
+    for chosen_id in chosen:
+        await data.active_calls.async_run_change(data.client.hang_up(chosen_id))
+    await data.active_calls.async_refresh()
+    return {"hung_up": chosen}
+
+
+def _call_filters(given: Fields) -> dict[str, Any]:
+    names = ("direction", "line", "min_length", "max_length", "min_price", "max_price")
+    return {name: given[name] for name in names if name in given}
+
+
+async def _get_call_history(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    has_period = "from" in given or "to" in given
+    if has_period == ("since_id" in given):
+        raise invalid("since_id", "period_or_since_id")
+    query: dict[str, Any] = {
+        **_call_filters(given),
+        "status": given.get("status"),
+        "include_sms": given.get("include_sms", False),
+    }
+    if "phone_number_filter" in given:
+        query["phone_number_filter"] = odorik_number(
+            given["phone_number_filter"], "phone_number_filter", codes=True
+        )
+    if has_period:
+        if "from" not in given or "to" not in given:
+            raise invalid("to" if "from" in given else "from", "period_incomplete")
+        query["start"], query["end"] = period(dict(given))
+    else:
+        query["since_id"] = given["since_id"]
+    limit = given.get("limit")
+    calls = await _pages(data, query, limit)
+    return {"calls": [jsonable(call) for call in calls], "count": len(calls)}
+
+
+async def _pages(data: Data, query: dict[str, Any], limit: int | None) -> list[Call]:
+    """Read the history page by page; with a limit, stop as soon as it is reached."""
+    if limit is None:
+        return await data.account.async_ask(data.client.get_calls(**query))
+    calls: list[Call] = []
+    size = min(limit, MAX_PAGE_SIZE)
+    page = 1
+    while len(calls) < limit:
+        found = await data.account.async_ask(
+            data.client.get_calls(**query, page_size=size, page=page)
+        )
+        calls.extend(found)
+        if len(found) < size:
+            break
+        page += 1
+    return calls[:limit]
+
+
+async def _get_call_statistics(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    start, end = period(dict(given))
+    filters = _call_filters(given)
+    totals = await data.account.async_ask(
+        data.client.get_call_statistics(start=start, end=end, **filters)
+    )
+    destinations = await data.account.async_ask(
+        data.client.get_call_statistics_by_destination(start=start, end=end, **filters)
+    )
+    missed = await data.account.async_ask(
+        data.client.get_missed_calls(start=start, end=end, line=filters.get("line"))
+    )
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "totals": jsonable(totals),
+        "by_destination": jsonable(destinations),
+        "missed_calls": jsonable(missed),
+    }
+
+
+async def _get_mobile_data(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    start, end = period(dict(given))
+    number = given.get("phone_number")
+    if number is not None:
+        number = odorik_number(number, "phone_number")
+    records = await data.mobile_data.async_ask(
+        data.client.get_mobile_data(start=start, end=end, phone_number=number)
+    )
+    totals: dict[str, dict[str, float]] = {}
+    for record in records:
+        total = totals.setdefault(
+            record.phone_number, {"bytes_up": 0, "bytes_down": 0, "bytes_total": 0, "price": 0.0}
+        )
+        total["bytes_up"] += record.bytes_up
+        total["bytes_down"] += record.bytes_down
+        total["bytes_total"] += record.bytes_total
+        total["price"] = round(total["price"] + (record.price or 0.0), 4)
+    return {"sim_cards": totals, "records": jsonable(records)}
+
+
+async def _get_routing(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    if "public_number" in given:
+        numbers = [_public_number(given["public_number"])]
+    else:
+        listed = await data.routing.async_ask(data.client.get_public_numbers())
+        numbers = [number.public_number for number in listed]
+    answer = []
+    for number in numbers:
+        routes = await data.routing.async_ask(data.client.get_routes(number))
+        ringings = await data.routing.async_ask(data.client.get_ringings(number))
+        answer.append(
+            {
+                "public_number": number,
+                "routes": jsonable(routes),
+                "parallel_ringings": [ringing.ringing_number for ringing in ringings],
+            }
+        )
+    return {"public_numbers": answer}
+
+
+async def _routes_after_change(data: Data, number: str) -> dict[str, Any]:
+    await data.routing.async_refresh()
+    routes = await data.routing.async_ask(data.client.get_routes(number))
+    ringings = await data.routing.async_ask(data.client.get_ringings(number))
+    return {
+        "public_number": number,
+        "routes": jsonable(routes),
+        "parallel_ringings": [ringing.ringing_number for ringing in ringings],
+    }
+
+
+async def _add_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _public_number(given["public_number"])
+    ringing = _target(given["ringing_number"], "ringing_number")
+    source = given["source_number"]
+    if source != "*":
+        source = odorik_number(source, "source_number", codes=True, sip_names=True)
+    # With replace, Odorik drops the other rules of this source itself, in the same
+    # request: a refused rule leaves the old ones as they were.
+    await data.routing.async_run_change(
+        data.client.add_route(number, source, ringing, replace_by_source_number=given["replace"])
+    )
+    return await _routes_after_change(data, number)
+
+
+async def _remove_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _public_number(given["public_number"])
+    route_id = given["route_id"]
+    routes = await data.routing.async_ask(data.client.get_routes(number))
+    if not any(route.id == route_id for route in routes):
+        raise invalid("route_id", "route_not_found", route_id=str(route_id))
+    await data.routing.async_run_change(data.client.delete_route(number, route_id))
+    return await _routes_after_change(data, number)
+
+
+async def _add_parallel_ringing(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _public_number(given["public_number"])
+    ringing = _target(given["ringing_number"], "ringing_number")
+    await data.routing.async_run_change(data.client.add_ringing(number, ringing))
+    return await _routes_after_change(data, number)
+
+
+async def _remove_parallel_ringing(
+    hass: HomeAssistant, data: Data, given: Fields
+) -> dict[str, Any]:
+    number = _public_number(given["public_number"])
+    ringing = _target(given["ringing_number"], "ringing_number")
+    await data.routing.async_run_change(data.client.delete_ringing(number, ringing))
+    return await _routes_after_change(data, number)
+
+
+def _sim_number(data: Data, value: str) -> str:
+    number = odorik_number(value, "phone_number")
+    if number not in data.account.data.sim_cards:
+        raise invalid("phone_number", "unknown_sim_card", value=str(value))
+    return number
+
+
+def _check_offered(card: SimCard, given: Fields) -> None:
+    """Refuse a value Odorik does not offer for this SIM card (where it lists them)."""
+    for name, listed in _OFFERED.items():
+        if name not in given:
+            continue
+        options = getattr(card, listed)
+        if options is not None and given[name] not in {option.name for option in options}:
+            offered = ", ".join(option.name for option in options) or "-"
+            raise invalid(name, "option_not_offered", value=str(given[name]), offered=offered)
+
+
+async def _set_sim_options(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _sim_number(data, given["phone_number"])
+    settings = {key: value for key, value in given.items() if key != "phone_number"}
+    if not settings:
+        raise invalid("phone_number", "nothing_to_change")
+    card = await data.account.async_ask(
+        data.client.get_sim_card(
+            number,
+            include_available_data_packages=True,
+            include_available_credit_addons=True,
+            include_available_packages_delayed_billing=True,
+            include_available_roaming_settings=True,
+        )
+    )
+    _check_offered(card, settings)
+    known = {item.name for item in fields(SimCardUpdate)}
+    update = SimCardUpdate(**{key: value for key, value in settings.items() if key in known})
+    await data.account.async_update_sim(number, update)
+    return {"sim_card": jsonable(data.account.sim_card(number))}
+
+
+async def _assign_number_to_sim(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = odorik_number(given["phone_number"], "phone_number")
+    iccid = str(given["iccid"]).replace(" ", "")
+    if not _ICCID.fullmatch(iccid):
+        raise invalid("iccid", "invalid_iccid")
+    if not _PIN.fullmatch(str(given["pin"])):
+        raise invalid("pin", "invalid_pin")
+    await data.account.async_run_change(
+        data.client.assign_number_to_sim(
+            number,
+            iccid=iccid,
+            pin=str(given["pin"]),
+            delayed_activation=given["delayed_activation"],
+        )
+    )
+    await data.account.async_refresh()
+    return {"phone_number": number, "delayed_activation": given["delayed_activation"]}
+
+
+ACTIONS: dict[str, OperatorAction[Data]] = {
+    "callback": OperatorAction(
+        fields=offered_fields("callback", without=lambda field: field in {"sip", "predicted"}),
+        run=_callback,
+    ),
+    "send_sms": OperatorAction(fields=offered_fields("send_sms"), run=_send_sms),
+    "hang_up": OperatorAction(fields=offered_fields("hang_up"), run=_hang_up),
+    "get_call_history": OperatorAction(
+        fields=offered_fields("get_call_history"), run=_get_call_history
+    ),
+    "get_call_statistics": OperatorAction(
+        fields=offered_fields("get_call_statistics"), run=_get_call_statistics
+    ),
+    "get_mobile_data": OperatorAction(
+        fields=offered_fields("get_mobile_data"), run=_get_mobile_data
+    ),
+    "get_routing": OperatorAction(fields=offered_fields("get_routing"), run=_get_routing),
+    "add_route": OperatorAction(fields=offered_fields("add_route"), run=_add_route),
+    "remove_route": OperatorAction(fields=offered_fields("remove_route"), run=_remove_route),
+    "add_parallel_ringing": OperatorAction(
+        fields=offered_fields("add_parallel_ringing"), run=_add_parallel_ringing
+    ),
+    "remove_parallel_ringing": OperatorAction(
+        fields=offered_fields("remove_parallel_ringing"), run=_remove_parallel_ringing
+    ),
+    "set_sim_options": OperatorAction(
+        fields=offered_fields("set_sim_options"), run=_set_sim_options
+    ),
+    "assign_number_to_sim": OperatorAction(
+        fields=offered_fields("assign_number_to_sim"), run=_assign_number_to_sim
+    ),
+}

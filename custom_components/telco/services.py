@@ -1,0 +1,229 @@
+"""Service actions, registered once for the integration and answered by the entry's operator.
+
+Every action takes the ``config_entry_id`` of an account. The fields are checked here
+(types, ranges, enums); the operator's declaration says which actions it offers and
+with which fields, and its handler brings numbers and moments to the operator's format
+before anything is sent. Client errors are translated by the coordinator, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+import voluptuous as vol
+
+from .const import DOMAIN
+from .coordinator import TelcoConfigEntry
+
+# Our own name and resolver: the core helper for config-entry actions is 2026-only.
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+
+_NUMBER = cv.string
+_NON_NEGATIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=0))
+_POSITIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=1))
+_NON_NEGATIVE_FLOAT = vol.All(vol.Coerce(float), vol.Range(min=0))
+_DIRECTION = vol.In(["in", "out", "redirected"])
+_STATUS = vol.In(["answered", "missed"])
+# Minutes from now, or a moment (with or without its offset).
+_DELAY = vol.Any(vol.All(vol.Coerce(int), vol.Range(min=0, max=525_600)), cv.datetime)
+_PERIOD: dict[vol.Marker, Any] = {
+    vol.Optional("from"): cv.datetime,
+    vol.Optional("to"): cv.datetime,
+}
+_REQUIRED_PERIOD: dict[vol.Marker, Any] = {
+    vol.Required("from"): cv.datetime,
+    vol.Required("to"): cv.datetime,
+}
+_CALL_FILTERS: dict[vol.Marker, Any] = {
+    vol.Optional("direction"): _DIRECTION,
+    vol.Optional("line"): _POSITIVE_INT,
+    vol.Optional("min_length"): _NON_NEGATIVE_INT,
+    vol.Optional("max_length"): _NON_NEGATIVE_INT,
+    vol.Optional("min_price"): _NON_NEGATIVE_FLOAT,
+    vol.Optional("max_price"): _NON_NEGATIVE_FLOAT,
+}
+SIM_TEXT_SETTINGS = (
+    "data_package",
+    "data_package_for_next_month",
+    "voice_package",
+    "voice_package_for_next_month",
+    "package_delayed_billing",
+    "package_delayed_billing_for_next_month",
+    "roaming",
+    "add_credit",
+    "requested_data_plan_for_next_month",
+    "requested_data_roaming_plan_for_next_month",
+    "requested_voice_roaming_plan_for_next_month",
+    "requested_tariff_plan_for_next_month",
+)
+SIM_SWITCH_SETTINGS = ("missed_calls_register", "mobile_data", "lte", "lte_for_next_month")
+_SETTING = vol.All(cv.string, vol.Length(min=1))
+PREMIUM_SERVICES = ["off", "sms_payments_and_dms", "all_other_than_sms_payments_and_dms", "all"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    """An action as Home Assistant registers it: its fields and whether it answers."""
+
+    fields: dict[vol.Marker, Any]
+    response: SupportsResponse = SupportsResponse.OPTIONAL
+
+
+ACTIONS: dict[str, Action] = {
+    "callback": Action(
+        fields={
+            vol.Required("caller"): _NUMBER,
+            vol.Required("recipient"): _NUMBER,
+            vol.Optional("delayed"): _DELAY,
+            vol.Optional("line"): _POSITIVE_INT,
+            vol.Optional("simple"): cv.boolean,
+            vol.Optional("sip"): _NUMBER,
+            vol.Optional("predicted"): cv.boolean,
+        }
+    ),
+    "send_sms": Action(
+        fields={
+            vol.Required("recipient"): _NUMBER,
+            vol.Required("message"): vol.All(cv.string, vol.Length(min=1)),
+            vol.Optional("sender"): cv.string,
+        }
+    ),
+    "hang_up": Action(
+        fields={vol.Optional("call_id"): _POSITIVE_INT, vol.Optional("line"): _POSITIVE_INT}
+    ),
+    "get_call_history": Action(
+        fields={
+            **_PERIOD,
+            vol.Optional("since_id"): _NON_NEGATIVE_INT,
+            **_CALL_FILTERS,
+            vol.Optional("status"): _STATUS,
+            vol.Optional("phone_number_filter"): _NUMBER,
+            vol.Optional("include_sms"): cv.boolean,
+            vol.Optional("limit"): _POSITIVE_INT,
+        },
+        response=SupportsResponse.ONLY,
+    ),
+    "get_call_statistics": Action(
+        fields={**_REQUIRED_PERIOD, **_CALL_FILTERS}, response=SupportsResponse.ONLY
+    ),
+    "get_mobile_data": Action(
+        fields={**_REQUIRED_PERIOD, vol.Optional("phone_number"): _NUMBER},
+        response=SupportsResponse.ONLY,
+    ),
+    "get_routing": Action(
+        fields={vol.Optional("public_number"): _NUMBER}, response=SupportsResponse.ONLY
+    ),
+    "add_route": Action(
+        fields={
+            vol.Required("public_number"): _NUMBER,
+            vol.Required("ringing_number"): _NUMBER,
+            vol.Optional("source_number", default="*"): _NUMBER,
+            vol.Optional("replace", default=False): cv.boolean,
+        }
+    ),
+    "remove_route": Action(
+        fields={vol.Required("public_number"): _NUMBER, vol.Required("route_id"): _POSITIVE_INT}
+    ),
+    "add_parallel_ringing": Action(
+        fields={vol.Required("public_number"): _NUMBER, vol.Required("ringing_number"): _NUMBER}
+    ),
+    "remove_parallel_ringing": Action(
+        fields={vol.Required("public_number"): _NUMBER, vol.Required("ringing_number"): _NUMBER}
+    ),
+    "set_sim_options": Action(
+        fields={
+            vol.Required("phone_number"): _NUMBER,
+            **{
+                vol.Optional(name): vol.All(cv.string, vol.Length(min=1))
+                for name in SIM_TEXT_SETTINGS
+            },
+            **{vol.Optional(name): cv.boolean for name in SIM_SWITCH_SETTINGS},
+            vol.Optional("premium_services"): vol.In(PREMIUM_SERVICES),
+            vol.Optional("state"): vol.In(["active", "suspended"]),
+        }
+    ),
+    "assign_number_to_sim": Action(
+        fields={
+            vol.Required("phone_number"): _NUMBER,
+            vol.Required("iccid"): cv.string,
+            vol.Required("pin"): cv.string,
+            vol.Optional("delayed_activation", default=False): cv.boolean,
+        }
+    ),
+}
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register every action of the integration (the entry's operator answers it)."""
+    for name, action in ACTIONS.items():
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            partial(_async_handle, name),
+            schema=vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, **action.fields}),
+            supports_response=action.response,
+        )
+
+
+def loaded_entry(hass: HomeAssistant, entry_id: str) -> TelcoConfigEntry:
+    """Return the loaded entry an action names, or refuse the action."""
+    entry: TelcoConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_found",
+            translation_placeholders={"entry_id": entry_id},
+        )
+    if entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loaded",
+            translation_placeholders={"account": entry.title},
+        )
+    return entry
+
+
+async def _async_handle(name: str, call: ServiceCall) -> ServiceResponse:
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    data = entry.runtime_data
+    operator = data.operator
+    offered = operator.actions.get(name)
+    if offered is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="action_not_offered",
+            translation_placeholders={"action": name, "operator": operator.name},
+        )
+    given = set(call.data) - {ATTR_CONFIG_ENTRY_ID}
+    if unknown := sorted(given - offered.fields):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="field_not_offered",
+            translation_placeholders={"field": unknown[0], "operator": operator.name},
+        )
+    fields = {key: value for key, value in call.data.items() if key != ATTR_CONFIG_ENTRY_ID}
+    response = await offered.run(call.hass, data, fields)
+    return response if call.return_response else None
+
+
+def offered_fields(
+    name: str, *, without: Callable[[str], bool] = lambda _field: False
+) -> frozenset[str]:
+    """Return the names of an action's fields (an operator may take fewer)."""
+    return frozenset(
+        str(marker.schema) for marker in ACTIONS[name].fields if not without(str(marker.schema))
+    )
