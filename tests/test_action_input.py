@@ -1,0 +1,83 @@
+"""What users type into actions, brought to each operator's format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+
+from custom_components.telco.action_input import jsonable, moment, odorik_number, zadarma_number
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+420 777 123 456",
+        "+420777123456",
+        "00420777123456",
+        "+420-777-123-456",
+        "(00420) 777 123 456",
+    ],
+)
+def test_odorik_numbers(typed: str) -> None:
+    assert odorik_number(typed, "recipient") == "00420777123456"
+
+
+def test_odorik_codes_and_sip_names_only_where_allowed() -> None:
+    assert odorik_number("*100", "ringing_number", codes=True) == "*100"
+    assert odorik_number("demo_sip", "public_number", sip_names=True) == "demo_sip"
+    for value, kwargs in (("*100", {}), ("demo_sip", {"codes": True}), ("777123456", {})):
+        with pytest.raises(ServiceValidationError) as err:
+            odorik_number(value, "caller", **kwargs)
+        assert err.value.translation_placeholders == {"field": "caller", "value": value}
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [("+420 777 123 456", "420777123456"), ("00420777123456", "420777123456"), ("100", "100")],
+)
+def test_zadarma_numbers(typed: str, sent: str) -> None:
+    assert zadarma_number(typed, "to") == sent
+
+
+@pytest.mark.parametrize("typed", ["office", "+420 777 12a", "1" * 16])
+def test_zadarma_refuses_what_is_no_number(typed: str) -> None:
+    with pytest.raises(ServiceValidationError):
+        zadarma_number(typed, "to")
+
+
+async def test_a_moment_without_offset_is_home_assistants_time(hass: HomeAssistant) -> None:
+    await hass.config.async_set_time_zone("Europe/Prague")
+    naive = datetime(2026, 11, 15, 12, 30)  # noqa: DTZ001 - without an offset on purpose
+    assert moment(naive, "from").isoformat() == "2026-11-15T12:30:00+01:00"
+    assert moment(date(2026, 7, 1), "from").isoformat() == "2026-07-01T00:00:00+02:00"
+
+
+class Kind(StrEnum):
+    A = "a"
+
+
+@dataclass
+class Item:
+    from_: str
+    when: datetime
+    kind: Kind
+    tags: tuple[str, ...]
+    extra: dict[str, float]
+
+
+def test_jsonable() -> None:
+    item = Item("x", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), Kind.A, ("t",), {"p": 1.5})
+    assert jsonable([item]) == [
+        {
+            "from": "x",
+            "when": "2026-01-02T03:04:05+00:00",
+            "kind": "a",
+            "tags": ["t"],
+            "extra": {"p": 1.5},
+        }
+    ]
