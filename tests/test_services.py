@@ -869,3 +869,40 @@ async def test_a_poll_after_a_change_is_not_needed_to_see_it(
     freezer.tick(timedelta(seconds=11))
     await hass.async_block_till_done()
     assert float(hass.states.get("sensor.odorik_1234567_balance").state) < before
+
+
+@pytest.mark.parametrize(
+    ("data", "token"),
+    [
+        (
+            {"public_number": "00420111222333", "ringing_number": "*100"},
+            "nonexisting_public_number",
+        ),
+        ({"public_number": PUBLIC, "ringing_number": "demo-unknown"}, "invalid_ringing_number"),
+        ({"public_number": PUBLIC, "ringing_number": PUBLIC}, "redirection_loop"),
+    ],
+)
+async def test_add_parallel_ringing_refusals(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    data: dict[str, str],
+    token: str,
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    await operator_refuses(hass, "add_parallel_ringing", odorik_entry, token, **data)
+
+
+async def test_assign_a_number_not_on_a_line(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    await operator_refuses(
+        hass,
+        "assign_number_to_sim",
+        odorik_entry,
+        "invalid_phone_number",
+        phone_number="+420 799 000 000",
+        iccid="89420011000389617997",
+        pin="1234",
+    )
