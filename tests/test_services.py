@@ -906,3 +906,49 @@ async def test_assign_a_number_not_on_a_line(
         iccid="89420011000389617997",
         pin="1234",
     )
+
+
+async def test_call_history_number_filter_takes_a_prefix(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    response = await act(
+        hass,
+        "get_call_history",
+        odorik_entry,
+        **{"from": "2026-10-01T00:00:00", "to": "2026-11-15T10:00:00"},
+        phone_number_filter="+420 533",
+    )
+    assert response["calls"]
+    assert all(
+        "00420533" in (call["source_number"] + call["destination_number"])
+        for call in response["calls"]
+    )
+
+
+async def test_hang_up_a_call_on_another_line_is_refused(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    call_id = simulator.app[ODORIK_KEY].active_calls[0]["id"]
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, "hang_up", odorik_entry, call_id=call_id, line=403367)
+    assert err.value.translation_key == "call_not_active"
+    assert len(simulator.app[ODORIK_KEY].active_calls) == 1
+
+
+async def test_zadarma_sip_is_kept_as_written(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    error = await refused(
+        hass,
+        simulator,
+        "zadarma",
+        "callback",
+        zadarma_entry,
+        caller="48221234567",
+        recipient="420777123456",
+        sip="office line",
+    )
+    assert error.translation_key == "invalid_sip"

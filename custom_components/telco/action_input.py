@@ -25,6 +25,8 @@ _DIGITS = re.compile(r"\d+")
 # Odorik's own codes (*100, a line in its network) and SIP names (demo_sip).
 _ODORIK_CODE = re.compile(r"\*\d+")
 _SIP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+# A Zadarma SIP id (100001) or one of its PBX extensions (100001-100).
+_SIP_ID = re.compile(r"\d+(-\d+)?")
 
 
 def invalid(field: str, key: str = "invalid_value", **placeholders: str) -> ServiceValidationError:
@@ -53,6 +55,25 @@ def odorik_number(value: str, field: str, *, codes: bool = False, sip_names: boo
     if compact.startswith("00") and _DIGITS.fullmatch(compact) and 9 <= len(compact) <= 17:
         return compact
     raise invalid(field, "invalid_odorik_number", value=text)
+
+
+def odorik_prefix(value: str, field: str) -> str:
+    """Return a prefix or a whole number in Odorik's format: ``+420 533`` → ``00420533``."""
+    text = str(value).strip()
+    compact = _DECORATION.sub("", text)
+    if compact.startswith("+"):
+        compact = "00" + compact[1:]
+    if _DIGITS.fullmatch(compact) and len(compact) <= 17:
+        return compact
+    raise invalid(field, "invalid_odorik_number", value=text)
+
+
+def zadarma_sip(value: str, field: str) -> str:
+    """Return a Zadarma SIP id as it is (digits, an extension after a dash)."""
+    text = str(value).strip()
+    if _SIP_ID.fullmatch(text):
+        return text
+    raise invalid(field, "invalid_sip", value=text)
 
 
 def zadarma_number(value: str, field: str) -> str:

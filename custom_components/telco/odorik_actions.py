@@ -15,7 +15,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .action_input import invalid, jsonable, moment, odorik_number, period
+from .action_input import invalid, jsonable, moment, odorik_number, odorik_prefix, period
 from .api.odorik_models import Call, SimCard, SimCardUpdate
 from .coordinator import OdorikRuntimeData
 from .declaration import OperatorAction
@@ -89,13 +89,14 @@ async def _send_sms(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
 
 async def _hang_up(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     calls = await data.active_calls.async_ask(data.client.get_active_calls())
+    line = given.get("line")
+    on_line = [call for call in calls if line is None or call.line == line]
     if (call_id := given.get("call_id")) is not None:
-        if not any(call.id == call_id for call in calls):
+        if not any(call.id == call_id for call in on_line):
             raise invalid("call_id", "call_not_active", call_id=str(call_id))
         chosen = [call_id]
     else:
-        line = given.get("line")
-        chosen = [call.id for call in calls if line is None or call.line == line]
+        chosen = [call.id for call in on_line]
     for chosen_id in chosen:
         await data.active_calls.async_run_change(data.client.hang_up(chosen_id))
     await data.active_calls.async_refresh()
@@ -117,8 +118,8 @@ async def _get_call_history(hass: HomeAssistant, data: Data, given: Fields) -> d
         "include_sms": given.get("include_sms", False),
     }
     if "phone_number_filter" in given:
-        query["phone_number_filter"] = odorik_number(
-            given["phone_number_filter"], "phone_number_filter", codes=True
+        query["phone_number_filter"] = odorik_prefix(
+            given["phone_number_filter"], "phone_number_filter"
         )
     if has_period:
         if "from" not in given or "to" not in given:

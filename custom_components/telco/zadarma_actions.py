@@ -10,7 +10,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from .action_input import jsonable, zadarma_number
+from .action_input import jsonable, zadarma_number, zadarma_sip
 from .coordinator import ZadarmaRuntimeData
 from .declaration import OperatorAction
 from .services import offered_fields
@@ -25,7 +25,7 @@ async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
         data.client.request_callback(
             zadarma_number(given["caller"], "caller"),
             zadarma_number(given["recipient"], "recipient"),
-            sip=zadarma_number(sip, "sip") if sip is not None else None,
+            sip=zadarma_sip(sip, "sip") if sip is not None else None,
             predicted=given.get("predicted", False),
         )
     )
