@@ -17,7 +17,9 @@ Control endpoints (not counted as operator requests):
 
 - ``GET /_control/odorik/state``: balance, settings, SIM cards, active calls
 - ``POST /_control/odorik/settings``: ``{"sim_change_seconds": 20, "balance": -5,
-  "callback_failed": true, "sms_gateway_failed": true}``
+  "callback_failed": true, "sms_gateway_failed": true, "empty_write_bodies": true}``
+  (``empty_write_bodies``: successful writes of routes, ringings, active calls and
+  SIM cards answer an empty body)
 - ``POST /_control/odorik/active_calls``, ``/calls``, ``/mobile_data``: add a record
 - ``POST /_control/odorik/reset``: back to the seeded state
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 import json
 import math
@@ -145,6 +147,8 @@ class OdorikSettings:
     sim_change_seconds: float = 0.0
     callback_failed: bool = False
     sms_gateway_failed: bool = False
+    # Answer successful writes (routes, ringings, hang-up, SIM PUT) with an empty body.
+    empty_write_bodies: bool = False
 
 
 @dataclass
@@ -669,6 +673,18 @@ class OdorikSimulator:
                 sim.pending_labels = []
                 sim.pending_until = None
 
+    def _written(self, payload: object) -> web.Response:
+        """Answer a successful write.
+
+        GUESS: the documents never say what a successful POST/DELETE of routes and
+        ringings, DELETE of an active call or PUT of a SIM card answers. We answer
+        the JSON below (the new record, the SIM card, or ``{}``), or with the
+        ``empty_write_bodies`` setting an empty body; the client must accept both.
+        """
+        if self.settings.empty_write_bodies:
+            return web.Response(status=200)
+        return _json(payload)
+
     def _debit(self, price: float) -> float:
         self.balance = round(self.balance - price, 4)
         return self.balance
@@ -876,7 +892,7 @@ class OdorikSimulator:
         ]
         if not existing:
             self._store_route(number.number, "*", ringing)
-        return _json({"public_number": number.number, "ringing_number": ringing})
+        return self._written({"public_number": number.number, "ringing_number": ringing})
 
     async def _delete_ringing(
         self, request: web.Request, params: Params, who: Principal
@@ -891,7 +907,7 @@ class OdorikSimulator:
         if len(kept) == len(number.routes):
             raise OdorikRefusalError("nonexisting_ringing_number")
         number.routes = kept
-        return _json({})
+        return self._written({})
 
     async def _routes(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         return _json(list(self._public_number(request, who).routes))
@@ -907,7 +923,7 @@ class OdorikSimulator:
         self._check_ringing(number, ringing)
         if params.get("replace_by_source_number") == "true":
             number.routes = [route for route in number.routes if route["source_number"] != source]
-        return _json(self._store_route(number.number, source, ringing))
+        return self._written(self._store_route(number.number, source, ringing))
 
     async def _delete_route(
         self, request: web.Request, params: Params, who: Principal
@@ -918,7 +934,7 @@ class OdorikSimulator:
         if len(kept) == len(number.routes):
             raise OdorikRefusalError("nonexisting_route")
         number.routes = kept
-        return _json({})
+        return self._written({})
 
     # -- calls ---------------------------------------------------------------
 
@@ -1100,7 +1116,7 @@ class OdorikSimulator:
         row["active_call_id"] = call["id"]
         row["balance_after"] = self._debit(row["price"])
         self.calls.append(row)
-        return _json({})
+        return self._written({})
 
     def _statistics_rows(self, params: Params, who: Principal) -> list[Record]:
         if "from" not in params or "to" not in params:
@@ -1297,7 +1313,7 @@ class OdorikSimulator:
         if changes:
             labels = [f"{key}: {value}" for key, value in changes.items()]
             self._start_change(sim, changes, labels)
-        return _json(self._sim_json(sim, params, listed=False))
+        return self._written(self._sim_json(sim, params, listed=False))
 
     async def _data_restart(
         self, request: web.Request, params: Params, who: Principal
@@ -1384,7 +1400,7 @@ class OdorikSimulator:
 
     async def _control_settings(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()
-        known = {"sim_change_seconds", "callback_failed", "sms_gateway_failed", "balance"}
+        known = {item.name for item in fields(OdorikSettings)} | {"balance"}
         if not set(body) <= known:
             return web.json_response({"error": f"unknown settings {set(body) - known}"}, status=400)
         if "balance" in body:
