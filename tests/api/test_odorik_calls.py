@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
 import math
+import re
 
 import aiohttp
 import pytest
@@ -83,7 +84,8 @@ async def test_unencoded_plus_is_refused_by_the_simulator(
         encoded=True,
     )
     async with session.get(url) as response:
-        assert await response.json() == {"errors": ["invalid_date"]}
+        # Refused in the JSON error style; which token Odorik uses is not documented.
+        assert set(await response.json()) == {"errors"}
 
 
 async def test_calls_need_a_period_or_since_id(
@@ -106,7 +108,8 @@ async def test_calls_need_a_period_or_since_id(
         f"{simulator.odorik_url}/calls.csv",
         params={"user": "1234567", "password": ACCOUNT_PASSWORD},
     ) as response:
-        assert await response.text() == "errors\nmissing_argument\n"
+        # Refused in the CSV error style; which token Odorik uses is not documented.
+        assert (await response.text()).splitlines()[0] == "errors"
 
 
 async def test_paging_follows_odorik_pages(
@@ -325,7 +328,8 @@ async def test_active_calls_and_hang_up(
     (finished,) = await client.get_calls(since_id=last_id)
     assert finished.active_call_id == active.id
     assert finished.status is CallStatus.ANSWERED
-    with pytest.raises(TelcoApiError, match="nonexisting_call"):
+    # The token for an unknown call id is not documented: only the class is certain.
+    with pytest.raises(TelcoApiError):
         await client.hang_up(active.id)
 
 
@@ -371,13 +375,13 @@ async def test_callback_delayed(simulator: SimulatorServer, session: aiohttp.Cli
 
 
 @pytest.mark.parametrize(
-    ("caller", "recipient", "kwargs", "token", "detail"),
+    ("caller", "recipient", "kwargs", "token", "missing"),
     [
-        ("", "", {}, "missing_argument", "caller, recipient"),
-        ("*403366", "", {}, "missing_argument", "recipient"),
-        ("*403366", "00420601234567", {"delayed": -1}, "delayed_into_past", None),
-        ("*403366", "00420601234567", {"line": 999999}, "invalid_line", None),
-        ("*403366", "00420601234567", {"line": "abc"}, "invalid_line", None),
+        ("", "", {}, "missing_argument", ("caller", "recipient")),
+        ("*403366", "", {}, "missing_argument", ("recipient",)),
+        ("*403366", "00420601234567", {"delayed": -1}, "delayed_into_past", ()),
+        ("*403366", "00420601234567", {"line": 999999}, "invalid_line", ()),
+        ("*403366", "00420601234567", {"line": "abc"}, "invalid_line", ()),
     ],
 )
 async def test_callback_errors(
@@ -387,7 +391,7 @@ async def test_callback_errors(
     recipient: str,
     kwargs: dict[str, object],
     token: str,
-    detail: str | None,
+    missing: tuple[str, ...],
 ) -> None:
     client = make_client(simulator, session)
     if kwargs.get("delayed") == -1:
@@ -395,7 +399,13 @@ async def test_callback_errors(
     with pytest.raises(TelcoApiError) as err:
         await client.callback(caller, recipient, **kwargs)  # type: ignore[arg-type]
     assert err.value.tokens == (token,)
-    assert err.value.detail == detail
+    # The document lists the missing arguments after the token, without saying how
+    # they are separated.
+    if missing:
+        assert err.value.detail is not None
+        assert sorted(re.findall(r"\w+", err.value.detail)) == sorted(missing)
+    else:
+        assert err.value.detail is None
 
 
 async def test_callback_failed_and_bad_delay(
@@ -487,4 +497,5 @@ async def test_statistics_need_a_period(
             f"{simulator.odorik_url}/{path}.json",
             params={"user": "1234567", "password": ACCOUNT_PASSWORD, "since_id": "1"},
         ) as response:
-            assert await response.json() == {"errors": ["missing_argument"]}
+            # Refused; which token Odorik uses is not documented.
+            assert set(await response.json()) == {"errors"}

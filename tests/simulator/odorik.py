@@ -1,5 +1,9 @@
 """A stateful fake of the Odorik.cz API, answering as the official pages document.
 
+Where the pages and the research notes are silent (error tokens of some
+endpoints, success bodies of writes, paging corners) the simulator guesses; every
+guess is marked ``# GUESS:`` and neither the client nor its tests may depend on it.
+
 Seeded demo account (timestamps relative to "now"):
 
 - account ``1234567`` / API password ``odorik-demo``; lines ``403366`` (password
@@ -615,6 +619,11 @@ class OdorikSimulator:
         }
 
     def _sms_row(self, date: datetime, recipient: str, line: int) -> Record:
+        """Return an SMS as calls.json lists it with ``include_sms=true``.
+
+        GUESS: only one client describes these rows: ``destination_name`` "SMS zpráva",
+        ``direction`` null and no length or status (null here).
+        """
         sender = self.lines[line].caller_id
         return {
             "id": self._next_id("call", 98292000),
@@ -782,6 +791,7 @@ class OdorikSimulator:
     async def _send_sms(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         missing = [name for name in ("recipient", "message") if name not in params]
         if missing:
+            # GUESS: as for /callback, the separator of the list is not documented.
             raise OdorikRefusalError("missing_argument", ", ".join(missing))
         recipient = params["recipient"].strip()
         if not params["message"].strip():
@@ -932,6 +942,8 @@ class OdorikSimulator:
         route_id = request.match_info["route_id"]
         kept = [route for route in number.routes if str(route["id"]) != route_id]
         if len(kept) == len(number.routes):
+            # GUESS: the document lists only unauthorized and nonexisting_public_number
+            # for this DELETE; what an unknown rule id answers is unknown.
             raise OdorikRefusalError("nonexisting_route")
         number.routes = kept
         return self._written({})
@@ -941,6 +953,8 @@ class OdorikSimulator:
     async def _callback(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         missing = [name for name in ("caller", "recipient") if not params.get(name)]
         if missing:
+            # GUESS: the document lists the missing arguments after the token but not
+            # their separator.
             raise OdorikRefusalError("missing_argument", ", ".join(missing))
         when = self._delay(params)
         line = self._line_for(who, params)
@@ -989,9 +1003,13 @@ class OdorikSimulator:
             start = _parse_moment(params["from"]) if "from" in params else None
             end = _parse_moment(params["to"]) if "to" in params else None
         except ValueError:
+            # GUESS: no source shows the answer to an unparsable from/to (the notes
+            # propose this token as a guess).
             raise OdorikRefusalError("invalid_date") from None
         since_id = _int_param(params, "since_id")
         if since_id is None and (start is None or end is None):
+            # GUESS: the document names missing_argument only for POST /callback; what
+            # calls.json answers without from/to or since_id is unknown.
             raise OdorikRefusalError("missing_argument")
         line = _int_param(params, "line")
         include_sms = params.get("include_sms") == "true"
@@ -1031,6 +1049,10 @@ class OdorikSimulator:
 
     async def _calls(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         rows = self._filtered_calls(params, who)
+        # At most 2000 calls per request, pages numbered from 1, their count in the
+        # Odorik-Pages header (001_). GUESS: a larger page_size is cut to 2000 rather
+        # than refused; an empty result still announces one page; a page beyond the
+        # last is an empty list.
         page_size = min(max(_int_param(params, "page_size") or MAX_PAGE_SIZE, 1), MAX_PAGE_SIZE)
         page = max(_int_param(params, "page") or 1, 1)
         pages = max(math.ceil(len(rows) / page_size), 1)
@@ -1096,6 +1118,9 @@ class OdorikSimulator:
         call_id = request.match_info["call_id"]
         call = next((item for item in self.active_calls if str(item["id"]) == call_id), None)
         if call is None:
+            # GUESS: the document lists only unauthorized for this DELETE; what an
+            # unknown call id answers is unknown (node-odorik reads any failure as
+            # "call not found").
             raise OdorikRefusalError("nonexisting_call")
         if not who.sees(call["line"]):
             raise OdorikRefusalError("unauthorized")
@@ -1120,6 +1145,9 @@ class OdorikSimulator:
 
     def _statistics_rows(self, params: Params, who: Principal) -> list[Record]:
         if "from" not in params or "to" not in params:
+            # GUESS: the document's list of mandatory parameters is empty here, the
+            # community OpenAPI file calls from/to required; the token is borrowed
+            # from POST /callback.
             raise OdorikRefusalError("missing_argument")
         return self._filtered_calls(params, who)
 
@@ -1182,8 +1210,12 @@ class OdorikSimulator:
     def _sim(self, request: web.Request, who: Principal) -> FakeSim:
         sim = self.sims.get(request.match_info["phone"])
         if sim is None:
+            # GUESS: the SIM pages list no error for an unknown number; only one
+            # client's test fixture uses this token (for mobile_data.json).
             raise OdorikRefusalError("nonexisting_public_number")
         if not who.sees(sim.line):
+            # GUESS: borrowed from the public-number pages; the SIM pages say only that
+            # a line login lists its own SIM card.
             raise OdorikRefusalError("unauthorized")
         return sim
 
@@ -1268,6 +1300,8 @@ class OdorikSimulator:
         for key, values in allowed.items():
             if key in params:
                 if params[key] not in values:
+                    # GUESS: the document names no error for a value outside the
+                    # offered options; invalid_<parameter> is our invention.
                     raise OdorikRefusalError(f"invalid_{key}")
                 value = params[key]
                 changes[key] = value == "true" if key in BOOLEAN_SIM_SETTINGS else value
@@ -1297,10 +1331,13 @@ class OdorikSimulator:
         sim = self._sim(request, who)
         touched = [key for key in [*SIM_SETTINGS, "state", "add_credit"] if key in params]
         if sim.pending_labels and touched:
+            # GUESS: the document describes this restriction of PUT without a token;
+            # change_in_progress is the one it gives for data_restart.
             raise OdorikRefusalError("change_in_progress")
         sim.requested.update({key: params[key] for key in NEXT_MONTH_REQUESTS if key in params})
         if "state" in params:
             if params["state"] not in {"active", "suspended"}:
+                # GUESS: no error is documented for another state.
                 raise OdorikRefusalError("invalid_state")
             changes: dict[str, Any] = {"state": params["state"]}
         else:
@@ -1308,9 +1345,12 @@ class OdorikSimulator:
         if "add_credit" in changes:
             price = dict(CREDIT_ADDONS)[changes["add_credit"]]
             if self.balance < price:
+                # GUESS: the token data_restart uses; what PUT answers without credit
+                # (and the add-on prices) are not documented.
                 raise OdorikRefusalError("low_balance")
             self._debit(price)
         if changes:
+            # GUESS: what the strings of changes_in_progress say is not documented.
             labels = [f"{key}: {value}" for key, value in changes.items()]
             self._start_change(sim, changes, labels)
         return self._written(self._sim_json(sim, params, listed=False))
@@ -1337,10 +1377,13 @@ class OdorikSimulator:
         else:
             phones = {sim.phone_number for sim in self.sims.values() if who.sees(sim.line)}
         if "from" not in params or "to" not in params:
+            # GUESS: from/to are documented as mandatory, but not the error without
+            # them; the token is borrowed from POST /callback.
             raise OdorikRefusalError("missing_argument")
         try:
             start, end = _parse_moment(params["from"]), _parse_moment(params["to"])
         except ValueError:
+            # GUESS: as for calls.json, no source shows this answer.
             raise OdorikRefusalError("invalid_date") from None
         return _json(
             [
@@ -1360,6 +1403,7 @@ class OdorikSimulator:
         if line is None:
             raise OdorikRefusalError("invalid_phone_number")
         if not who.sees(line):
+            # GUESS: not among the documented errors of this POST.
             raise OdorikRefusalError("unauthorized")
         iccid = params.get("iccid", "").strip().removesuffix("F")
         pin = params.get("pin", "").strip()
