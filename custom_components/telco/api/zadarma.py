@@ -195,6 +195,7 @@ class ZadarmaClient:
         )
         self._blocked_until = 0.0
         self._number_types: dict[str, str] = {}
+        self._number_types_lookup = asyncio.Lock()
 
     # Account, SIP, callback, SMS
 
@@ -312,6 +313,11 @@ class ZadarmaClient:
         return await self._call(ProlongResult.from_dict, "POST", "direct_numbers/prolong", params)
 
     # Connected direct numbers
+    #
+    # Zadarma's page (002_) wants ``type`` with ``number`` on /number/, both
+    # autoprolongation methods, set_caller_name and set_sip_id. The caller may give
+    # it; otherwise the client sends the type the numbers list gave, listing the
+    # numbers once when it has not seen the number yet.
 
     async def get_direct_numbers(self) -> list[DirectNumber]:
         """Return the connected numbers (and remember their ``type``)."""
@@ -324,12 +330,12 @@ class ZadarmaClient:
     async def get_direct_number(
         self, number: str, *, number_type: str | None = None
     ) -> DirectNumber:
-        """Return one connected number."""
+        """Return one connected number (its ``type`` comes from the list, if given)."""
         return await self._call(
             _object_of(DirectNumber.from_dict, "info"),
             "GET",
             "direct_numbers/number",
-            self._number_params(number, number_type),
+            await self._number_params(number, number_type),
         )
 
     async def get_autoprolongation(self, number: str, *, number_type: str | None = None) -> bool:
@@ -338,14 +344,14 @@ class ZadarmaClient:
             _autoprolongation,
             "GET",
             "direct_numbers/autoprolongation",
-            self._number_params(number, number_type),
+            await self._number_params(number, number_type),
         )
 
     async def set_autoprolongation(
         self, number: str, enabled: bool, *, number_type: str | None = None
     ) -> bool:
         """Switch automatic renewal of a number; return the new state."""
-        params = self._number_params(number, number_type)
+        params = await self._number_params(number, number_type)
         params["value"] = _on_off(enabled)
         return await self._call(_autoprolongation, "PUT", "direct_numbers/autoprolongation", params)
 
@@ -358,7 +364,7 @@ class ZadarmaClient:
         not Latin letters and digits, or is longer than 30 characters.
         """
         validate_caller_name(caller_name)
-        params = self._number_params(number, number_type)
+        params = await self._number_params(number, number_type)
         params["caller_name"] = caller_name
         return await self._call(_caller_name, "PUT", "direct_numbers/set_caller_name", params)
 
@@ -374,7 +380,7 @@ class ZadarmaClient:
 
         ``test_mode`` switches the number's test mode when given.
         """
-        params = self._number_params(number, number_type)
+        params = await self._number_params(number, number_type)
         params["sip_id"] = sip_id
         params["test_mode"] = None if test_mode is None else _on_off(test_mode)
         return await self._call(_sip_id, "PUT", "direct_numbers/set_sip_id", params)
@@ -451,10 +457,24 @@ class ZadarmaClient:
 
     # Transport
 
-    def _number_params(self, number: str, number_type: str | None) -> dict[str, ParamValue]:
-        """Return ``number`` and, when known, its ``type``."""
+    async def _number_params(self, number: str, number_type: str | None) -> dict[str, ParamValue]:
+        """Return ``number`` with its ``type``: the one given, else the listed one."""
         number = digits(number)
-        return {"number": number, "type": number_type or self._number_types.get(number)}
+        return {"number": number, "type": number_type or await self._number_type(number)}
+
+    async def _number_type(self, number: str) -> str:
+        """Return the ``type`` the numbers list gives, listing the numbers if unseen.
+
+        A number the list does not show raises ``TelcoApiError`` (``not_found``).
+        """
+        if number not in self._number_types:
+            async with self._number_types_lookup:
+                # Another call may have listed the numbers while this one waited.
+                if number not in self._number_types:
+                    await self.get_direct_numbers()
+        if number not in self._number_types:
+            raise TelcoApiError(("not_found",), f"Zadarma lists no direct number {number}")
+        return self._number_types[number]
 
     def _check_back_off(self) -> None:
         """Refuse to send while the server's rate-limit delay runs."""
