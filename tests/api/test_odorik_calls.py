@@ -153,6 +153,50 @@ async def test_since_id(simulator: SimulatorServer, session: aiohttp.ClientSessi
     assert newest[0].direction is CallDirection.OUT
 
 
+async def test_thousands_of_new_calls_come_in_pages(
+    simulator: SimulatorServer, session: aiohttp.ClientSession
+) -> None:
+    """At most 2000 calls a page; Odorik-Pages says how many pages there are (001_)."""
+    client = make_client(simulator, session)
+    last_id = (await client.get_calls(start=days_ago(1), end=days_ago(0)))[-1].id
+    added = state(simulator).add_calls(4500)
+    simulator.control.counts.clear()
+    calls = await client.get_calls(since_id=last_id)
+    assert [call.id for call in calls] == [record["id"] for record in added]
+    assert requests_to(simulator, "GET /calls.json") == 3
+    params = {"user": "1234567", "password": ACCOUNT_PASSWORD, "since_id": str(last_id)}
+    for page, size in ((1, 2000), (3, 500), (4, 0)):
+        async with session.get(
+            f"{simulator.odorik_url}/calls.json", params={**params, "page": str(page)}
+        ) as response:
+            assert response.headers["Odorik-Pages"] == "3"
+            assert len(await response.json()) == size
+    # The newest records of a period come last, oldest first as ever.
+    window = await client.get_calls(start=days_ago(2), end=days_ago(-0.01))
+    assert [call.date for call in window] == sorted(call.date for call in window)
+    assert window[-1].id == added[-1]["id"]
+
+
+async def test_sms_come_with_new_calls_only_when_asked(
+    simulator: SimulatorServer, session: aiohttp.ClientSession
+) -> None:
+    client = make_client(simulator, session)
+    last_id = (await client.get_calls(since_id=0, include_sms=True))[-1].id
+    odorik = state(simulator)
+    sms = odorik.add_calls(2, sms=True, destination_number="00420601234567")
+    missed = odorik.add_calls(1, status="missed", length=0)
+    assert [call.id for call in await client.get_calls(since_id=last_id)] == [missed[0]["id"]]
+    merged = await client.get_calls(since_id=last_id, include_sms=True)
+    assert [call.id for call in merged] == [*(item["id"] for item in sms), missed[0]["id"]]
+    assert [call.is_sms for call in merged] == [True, True, False]
+    assert merged[0].destination_number == "00420601234567"
+    assert merged[0].price == 1.2
+    added = await control(simulator, session, "calls", {"count": 2, "direction": "out"})
+    newest = await client.get_calls(since_id=missed[0]["id"])
+    assert [call.id for call in newest] == [record["id"] for record in added]
+    assert {call.direction for call in newest} == {CallDirection.OUT}
+
+
 async def test_call_filters(simulator: SimulatorServer, session: aiohttp.ClientSession) -> None:
     client = make_client(simulator, session)
     window = {"start": days_ago(20), "end": days_ago(0)}

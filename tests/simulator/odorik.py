@@ -24,7 +24,9 @@ Control endpoints (not counted as operator requests):
   "callback_failed": true, "sms_gateway_failed": true, "empty_write_bodies": true}``
   (``empty_write_bodies``: successful writes of routes, ringings, active calls and
   SIM cards answer an empty body)
-- ``POST /_control/odorik/active_calls``, ``/calls``, ``/mobile_data``: add a record
+- ``POST /_control/odorik/active_calls``, ``/calls``, ``/mobile_data``: add a record;
+  ``/calls`` with ``"count": n`` adds n (answering a list), ``"sms": true`` adds SMS;
+  tests may call ``OdorikSimulator.add_calls(n, ...)`` directly
 - ``POST /_control/odorik/reset``: back to the seeded state
 """
 
@@ -998,6 +1000,54 @@ class OdorikSimulator:
         self.active_calls.append(call)
         return call
 
+    def add_calls(
+        self,
+        count: int = 1,
+        *,
+        direction: str = "in",
+        status: str = "answered",
+        source_number: str = "00420555444333",
+        destination_number: str = "00420533533533",
+        destination_name: str = "Česko v síti",
+        length: int = 60,
+        price_per_minute: float = 0.0,
+        line: int = 403366,
+        sms: bool = False,
+        date: datetime | None = None,
+    ) -> list[Record]:
+        """Append ``count`` calls (or with ``sms`` SMS to ``destination_number``).
+
+        Without ``date`` they are spread between the newest record and now, so the
+        history stays oldest first. The balance pays for them. Returns them as
+        calls.json lists them (with the SIP ids).
+        """
+        if count < 1:
+            raise ValueError("add at least one call")
+        now = self.clock()
+        newest = max((row["date"] for row in self.calls), default=now - timedelta(days=1))
+        step = max(now - newest, timedelta(0)) / count
+        rows = []
+        for index in range(count):
+            when = date or min(newest + step * (index + 1), now)
+            if sms:
+                row = self._sms_row(when, destination_number, line)
+            else:
+                row = self._call_row(
+                    when,
+                    direction,
+                    source_number,
+                    destination_number,
+                    destination_name,
+                    length=length,
+                    per_minute=price_per_minute,
+                    line=line,
+                    status=status,
+                )
+            row["balance_after"] = self._debit(row["price"])
+            rows.append(row)
+        self.calls.extend(rows)
+        return [self._call_json(row, sip_ids=True) for row in rows]
+
     def _filtered_calls(self, params: Params, who: Principal) -> list[Record]:
         try:
             start = _parse_moment(params["from"]) if "from" in params else None
@@ -1467,21 +1517,20 @@ class OdorikSimulator:
 
     async def _control_call(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()
-        date = _parse_moment(body["date"]) if "date" in body else self.clock()
-        row = self._call_row(
-            date,
-            body.get("direction", "in"),
-            body.get("source_number", "00420555444333"),
-            body.get("destination_number", "00420533533533"),
-            body.get("destination_name", "Česko v síti"),
-            length=int(body.get("length", 60)),
-            per_minute=float(body.get("price_per_minute", 0.0)),
-            line=int(body.get("line", 403366)),
+        records = self.add_calls(
+            int(body.get("count", 1)),
+            direction=body.get("direction", "in"),
             status=body.get("status", "answered"),
+            source_number=body.get("source_number", "00420555444333"),
+            destination_number=body.get("destination_number", "00420533533533"),
+            destination_name=body.get("destination_name", "Česko v síti"),
+            length=int(body.get("length", 60)),
+            price_per_minute=float(body.get("price_per_minute", 0.0)),
+            line=int(body.get("line", 403366)),
+            sms=bool(body.get("sms", False)),
+            date=_parse_moment(body["date"]) if "date" in body else None,
         )
-        row["balance_after"] = self._debit(row["price"])
-        self.calls.append(row)
-        return web.json_response(self._call_json(row, sip_ids=True))
+        return web.json_response(records if "count" in body else records[0])
 
     async def _control_mobile_data(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()
