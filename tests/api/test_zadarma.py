@@ -31,20 +31,7 @@ from tests.simulator.zadarma import (
     add_months,
 )
 
-
-class FakeClock:
-    """A monotonic clock that only moves when told to (or when slept on)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        self.sleeps.append(delay)
-        self.now += delay
+from .zadarma_helpers import FakeClock
 
 
 @pytest.fixture
@@ -887,6 +874,7 @@ async def test_settings_endpoint(
             "rate_limit_per_minute": 100,
             "rate_limit_window_seconds": 60.0,
             "spec_typing": False,
+            "statistics_rate_limit_per_minute": 3,
         }
     async with session.post(
         f"{simulator.url}/_control/zadarma/settings", json={"bogus": 1}
