@@ -72,7 +72,7 @@ async def test_sim_cards_of_a_line(
 ) -> None:
     client = line_client(simulator, session, 403367)
     assert [sim.phone_number for sim in await client.get_sim_cards()] == [QUIET_SIM]
-    with pytest.raises(TelcoApiError, match="unauthorized"):
+    with pytest.raises(TelcoApiError):
         await client.get_sim_card(DATA_SIM)
 
 
@@ -104,7 +104,7 @@ async def test_sim_card_with_available_options(
 
 
 async def test_unknown_sim(simulator: SimulatorServer, session: aiohttp.ClientSession) -> None:
-    with pytest.raises(TelcoApiError, match="nonexisting_public_number"):
+    with pytest.raises(TelcoApiError):
         await make_client(simulator, session).get_sim_card("00420700000000")
 
 
@@ -184,24 +184,21 @@ async def test_update_validation(
 
 
 @pytest.mark.parametrize(
-    ("update", "token"),
+    "update",
     [
-        (SimCardUpdate(roaming="moon"), "invalid_roaming"),
-        (SimCardUpdate(data_package="5TB"), "invalid_data_package"),
-        (SimCardUpdate(voice_package="forever"), "invalid_voice_package"),
+        SimCardUpdate(roaming="moon"),
+        SimCardUpdate(data_package="5TB"),
+        SimCardUpdate(voice_package="forever"),
     ],
 )
 async def test_update_refused_by_the_operator(
-    simulator: SimulatorServer,
-    session: aiohttp.ClientSession,
-    update: SimCardUpdate,
-    token: str,
+    simulator: SimulatorServer, session: aiohttp.ClientSession, update: SimCardUpdate
 ) -> None:
+    """A value outside the offered options is refused; the token is not documented."""
     client = make_client(simulator, session)
     current = await client.get_sim_card(DATA_SIM)
-    with pytest.raises(TelcoApiError) as err:
+    with pytest.raises(TelcoApiError):
         await client.update_sim_card(DATA_SIM, update, current=current)
-    assert err.value.tokens == (token,)
     assert await client.get_sim_card(DATA_SIM) == current
 
 
@@ -213,8 +210,9 @@ async def test_add_credit(simulator: SimulatorServer, session: aiohttp.ClientSes
     assert after.data_bought_total == before.data_bought_total + 500 * 1024**2
     assert await client.get_balance() == 455.03
     await control(simulator, session, "settings", {"balance": 10})
-    with pytest.raises(TelcoApiError, match="low_balance"):
+    with pytest.raises(TelcoApiError):
         await client.update_sim_card(DATA_SIM, SimCardUpdate(add_credit="1GB"))
+    assert (await client.get_sim_card(DATA_SIM)).data_bought_total == after.data_bought_total
 
 
 async def test_changes_in_progress_flow(
@@ -226,7 +224,7 @@ async def test_changes_in_progress_flow(
     odorik.clock = lambda: now
     await control(simulator, session, "settings", {"sim_change_seconds": 20})
     pending = await client.update_sim_card(DATA_SIM, SimCardUpdate(lte=False))
-    assert pending.changes_in_progress == ("lte: False",)
+    assert pending.has_changes_in_progress
     assert pending.lte is True  # not applied yet
     listed = await client.get_sim_cards()
     assert listed[0].has_changes_in_progress
@@ -240,10 +238,11 @@ async def test_changes_in_progress_flow(
 
     # A stale snapshot lets it through; the operator refuses it.
     stale = listed[1].__class__(**{**_fields(listed[0]), "changes_in_progress": ()})
-    with pytest.raises(TelcoApiError, match="change_in_progress"):
+    with pytest.raises(TelcoApiError):
         await client.update_sim_card(DATA_SIM, SimCardUpdate(mobile_data=False), current=stale)
-    with pytest.raises(TelcoApiError, match="change_in_progress"):
+    with pytest.raises(TelcoApiError) as err:
         await client.data_restart(DATA_SIM)
+    assert err.value.tokens == ("change_in_progress",)
 
     # Next-month requests are still accepted, without an extra read.
     simulator.control.counts.clear()
@@ -328,18 +327,19 @@ async def test_mobile_data_errors(
     simulator: SimulatorServer, session: aiohttp.ClientSession
 ) -> None:
     client = make_client(simulator, session)
-    with pytest.raises(TelcoApiError, match="nonexisting_public_number"):
+    # Odorik documents none of these errors: only that they are refused.
+    with pytest.raises(TelcoApiError):
         await client.get_mobile_data(start=days_ago(1), end=days_ago(0), phone_number="INVALID")
     async with session.get(
         f"{simulator.odorik_url}/sim_cards/mobile_data.json",
         params={"user": "1234567", "password": "odorik-demo", "from": "yesterday", "to": "x"},
     ) as response:
-        assert await response.json() == {"errors": ["invalid_date"]}
+        assert set(await response.json()) == {"errors"}
     async with session.get(
         f"{simulator.odorik_url}/sim_cards/mobile_data.json",
         params={"user": "1234567", "password": "odorik-demo"},
     ) as response:
-        assert await response.json() == {"errors": ["missing_argument"]}
+        assert set(await response.json()) == {"errors"}
 
 
 async def test_assign_number_to_sim(
@@ -388,10 +388,11 @@ async def test_assign_number_errors(
 async def test_assign_number_of_another_line(
     simulator: SimulatorServer, session: aiohttp.ClientSession
 ) -> None:
-    with pytest.raises(TelcoApiError, match="unauthorized"):
+    with pytest.raises(TelcoApiError):
         await line_client(simulator, session, 403366).assign_number_to_sim(
             SPARE_NUMBER, iccid="89420011000389617997", pin="1234"
         )
+    assert SPARE_NUMBER not in state(simulator).sims
 
 
 async def test_update_answer_without_the_sim(session: aiohttp.ClientSession) -> None:

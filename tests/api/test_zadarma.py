@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 import logging
 
@@ -29,20 +31,7 @@ from tests.simulator.zadarma import (
     add_months,
 )
 
-
-class FakeClock:
-    """A monotonic clock that only moves when told to (or when slept on)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        self.sleeps.append(delay)
-        self.now += delay
+from .zadarma_helpers import FakeClock
 
 
 @pytest.fixture
@@ -199,15 +188,132 @@ async def test_direct_numbers(client: ZadarmaClient) -> None:
     assert timedelta(days=4) < left <= timedelta(days=5)
 
 
-async def test_direct_number_sends_the_known_type(
+def sent(zadarma: ZadarmaSimulator) -> list[tuple[str, str, dict[str, str]]]:
+    """Return the requests the simulator received, oldest first."""
+    return list(zadarma.received)
+
+
+LIST = ("GET", "/v1/direct_numbers/", {})
+
+
+async def test_direct_number_sends_the_listed_type(
     client: ZadarmaClient, zadarma: ZadarmaSimulator
 ) -> None:
-    await client.get_direct_number(DEMO_NUMBER_EXPIRING)
-    assert zadarma.received[-1][2] == {"number": DEMO_NUMBER_EXPIRING}
+    await client.get_direct_numbers()
+    zadarma.demo.numbers[DEMO_NUMBER_EXPIRING].type = "revenue"
     await client.get_direct_numbers()
     number = await client.get_direct_number("+44 20 3769 1880")
     assert number.number == DEMO_NUMBER_EXPIRING
-    assert zadarma.received[-1][2] == {"number": DEMO_NUMBER_EXPIRING, "type": "common"}
+    assert sent(zadarma)[-1] == (
+        "GET",
+        "/v1/direct_numbers/number/",
+        {"number": DEMO_NUMBER_EXPIRING, "type": "revenue"},
+    )
+
+
+async def test_caller_name_from_a_fresh_client_lists_the_numbers_once(
+    client: ZadarmaClient, zadarma: ZadarmaSimulator
+) -> None:
+    """The page wants ``type``: a client that never listed the numbers looks it up once."""
+    assert await client.set_caller_name(DEMO_NUMBER_EXPIRING, "London1") == "London1"
+    caller_name = ("PUT", "/v1/direct_numbers/set_caller_name/")
+    assert sent(zadarma) == [
+        LIST,
+        (
+            *caller_name,
+            {"number": DEMO_NUMBER_EXPIRING, "caller_name": "London1", "type": "common"},
+        ),
+    ]
+    await client.set_caller_name(DEMO_NUMBER_EXPIRING, "London2")
+    await client.set_caller_name(DEMO_NUMBER_AUTORENEW, "Warsaw")
+    assert [request[:2] for request in sent(zadarma)] == [LIST[:2], *[caller_name] * 3]
+    assert zadarma.demo.numbers[DEMO_NUMBER_AUTORENEW].number_name == "Warsaw"
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda client: client.get_direct_number(DEMO_NUMBER_EXPIRING), "number"),
+        (lambda client: client.get_autoprolongation(DEMO_NUMBER_EXPIRING), "autoprolongation"),
+        (
+            lambda client: client.set_autoprolongation(DEMO_NUMBER_EXPIRING, True),
+            "autoprolongation",
+        ),
+        (lambda client: client.set_sip_id(DEMO_NUMBER_EXPIRING, "100001"), "set_sip_id"),
+    ],
+)
+async def test_every_number_method_sends_the_type(
+    client: ZadarmaClient,
+    zadarma: ZadarmaSimulator,
+    call: Callable[[ZadarmaClient], Awaitable[object]],
+    path: str,
+) -> None:
+    await call(client)
+    await call(client)
+    requests = sent(zadarma)
+    assert requests[0] == LIST
+    assert len(requests) == 3
+    assert all(request[1] == f"/v1/direct_numbers/{path}/" for request in requests[1:])
+    assert all(request[2]["type"] == "common" for request in requests[1:])
+
+
+async def test_concurrent_calls_list_the_numbers_once(
+    client: ZadarmaClient, zadarma: ZadarmaSimulator
+) -> None:
+    await asyncio.gather(
+        client.get_autoprolongation(DEMO_NUMBER_EXPIRING),
+        client.get_autoprolongation(DEMO_NUMBER_AUTORENEW),
+    )
+    assert [request[1] for request in sent(zadarma)].count("/v1/direct_numbers/") == 1
+
+
+async def test_given_type_needs_no_list(client: ZadarmaClient, zadarma: ZadarmaSimulator) -> None:
+    assert await client.get_autoprolongation(DEMO_NUMBER_EXPIRING, number_type="common") is False
+    assert sent(zadarma) == [
+        (
+            "GET",
+            "/v1/direct_numbers/autoprolongation/",
+            {"number": DEMO_NUMBER_EXPIRING, "type": "common"},
+        )
+    ]
+
+
+async def test_number_the_list_does_not_show(
+    client: ZadarmaClient, zadarma: ZadarmaSimulator, simulator: SimulatorServer
+) -> None:
+    with pytest.raises(TelcoApiError) as err:
+        await client.set_caller_name("48000000000", "Nobody")
+    assert err.value.token == "not_found"
+    assert [request[1] for request in sent(zadarma)] == ["/v1/direct_numbers/"]
+    # A number ordered since then is found by listing again.
+    ordered = await client.order_number(2001)
+    assert await client.set_caller_name(ordered.number, "New") == "New"
+    assert sent(zadarma)[-1][2]["type"] == "common"
+
+
+async def test_simulator_refuses_number_methods_without_type(
+    simulator: SimulatorServer, session: aiohttp.ClientSession
+) -> None:
+    for path in ("/v1/direct_numbers/number/", "/v1/direct_numbers/autoprolongation/"):
+        response = await signed_get(
+            session, simulator, path, build_query({"number": DEMO_NUMBER_EXPIRING})
+        )
+        assert response.status == 400
+    for path, fields in (
+        ("/v1/direct_numbers/set_caller_name/", {"caller_name": "X"}),
+        ("/v1/direct_numbers/set_sip_id/", {"sip_id": "100001"}),
+        ("/v1/direct_numbers/autoprolongation/", {"value": "on"}),
+    ):
+        query = build_query({"number": DEMO_NUMBER_EXPIRING, **fields})
+        headers = {
+            "Authorization": authorization_header(DEMO_API_KEY, DEMO_API_SECRET, path, query),
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        async with session.put(f"{simulator.url}{path}", data=query, headers=headers) as response:
+            assert response.status == 400
+            body = await response.json()
+        assert body["status"] == "error"
+        assert "type" in body["message"]
 
 
 async def test_direct_number_errors(client: ZadarmaClient) -> None:
@@ -243,7 +349,11 @@ async def test_caller_name(client: ZadarmaClient, zadarma: ZadarmaSimulator) -> 
     assert (await client.get_direct_number(DEMO_NUMBER_EXPIRING)).caller_name == "London1"
     assert await client.set_caller_name(DEMO_NUMBER_EXPIRING, "") is None
     assert zadarma.demo.numbers[DEMO_NUMBER_EXPIRING].number_name is None
-    assert zadarma.received[-1][2] == {"number": DEMO_NUMBER_EXPIRING, "caller_name": ""}
+    assert zadarma.received[-1][2] == {
+        "number": DEMO_NUMBER_EXPIRING,
+        "caller_name": "",
+        "type": "common",
+    }
 
 
 @pytest.mark.parametrize(
@@ -416,8 +526,8 @@ async def test_order_needing_documents(client: ZadarmaClient, zadarma: ZadarmaSi
     group = await client.create_document_group(**NEW_GROUP)
     result = await client.order_number(3061, documents_group_id=group.id, receive_sms=True)
     assert (result.is_reserved, result.is_activated) == (False, False)
+    assert zadarma.received[-1][2]["receive_sms"] == "1"
     assert (await client.get_direct_number(result.number)).status == "checking_upload"
-    assert zadarma.received[-2][2]["receive_sms"] == "1"
     # The main group holds a verified passport and a Polish address.
     result = await client.order_number(3062, documents_group_id=0)
     assert result.is_activated is True
@@ -574,9 +684,9 @@ async def test_tampered_parameter_is_refused(
     simulator: SimulatorServer, session: aiohttp.ClientSession
 ) -> None:
     path = "/v1/direct_numbers/number/"
-    query = build_query({"number": DEMO_NUMBER_EXPIRING})
+    query = build_query({"number": DEMO_NUMBER_EXPIRING, "type": "common"})
     headers = {"Authorization": authorization_header(DEMO_API_KEY, DEMO_API_SECRET, path, query)}
-    url = f"{simulator.url}{path}?number={DEMO_NUMBER_AUTORENEW}"
+    url = f"{simulator.url}{path}?number={DEMO_NUMBER_AUTORENEW}&type=common"
     async with session.get(url, headers=headers) as response:
         assert response.status == 401
         assert await response.json() == {"status": "error", "message": "Not authorized"}
@@ -764,6 +874,7 @@ async def test_settings_endpoint(
             "rate_limit_per_minute": 100,
             "rate_limit_window_seconds": 60.0,
             "spec_typing": False,
+            "statistics_rate_limit_per_minute": 3,
         }
     async with session.post(
         f"{simulator.url}/_control/zadarma/settings", json={"bogus": 1}

@@ -8,6 +8,9 @@ import pytest
 
 from custom_components.telco.api.zadarma_models import (
     CallbackResult,
+    CallCost,
+    CallHistory,
+    CallRecord,
     Direction,
     DirectNumber,
     DocumentGroup,
@@ -161,3 +164,91 @@ def test_small_models() -> None:
 def test_strict_where_it_matters(data: dict[str, object], error: type[Exception]) -> None:
     with pytest.raises(error):
         Sip.from_dict(data)
+
+
+def test_call_record_live_shape() -> None:
+    """Live: ``from``/``to`` are numbers, ids 24 hex digits, an extra hangupcause."""
+    record = CallRecord.from_dict(
+        {
+            "hangupcause": "16",
+            "id": "65f0a1b2c3d4e5f600000001",
+            "sip": "100001",
+            "callstart": "2026-03-02 20:36:11",
+            "from": 48601234567,
+            "to": 48221234567,
+            "description": "Poland, Warsaw",
+            "disposition": "answered",
+            "billseconds": 185,
+            "cost": 0,
+            "billcost": 0,
+            "currency": "USD",
+        }
+    )
+    assert (record.from_, record.to, record.sip) == ("48601234567", "48221234567", "100001")
+    assert record.call_start == datetime(2026, 3, 2, 20, 36, 11, tzinfo=UTC)
+    assert (record.bill_seconds, record.cost_per_minute, record.bill_cost) == (185, 0.0, 0.0)
+    assert (record.hangup_cause, record.answered) == ("16", True)
+
+
+def test_call_record_spec_shape_and_gaps() -> None:
+    """Spec: everything as strings; missing optional fields read as None."""
+    record = CallRecord.from_dict(
+        {
+            "id": 155112249,
+            "callstart": "2015-06-01 00:00:00",
+            "from": "+442037691880",
+            "to": "442037691881",
+            "disposition": "No Answer ",
+            "billseconds": "0",
+            "cost": "0.195",
+            "billcost": "",
+            "sip": "",
+        }
+    )
+    assert (record.id, record.from_, record.disposition) == (
+        "155112249",
+        "+442037691880",
+        "no answer",
+    )
+    assert (record.bill_seconds, record.cost_per_minute, record.bill_cost) == (0, 0.195, None)
+    assert (record.sip, record.currency, record.description, record.hangup_cause) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert record.answered is False
+    bare = CallRecord.from_dict({"id": "1", "from": 1, "to": 2})
+    assert (bare.call_start, bare.disposition, bare.bill_seconds) == (None, "", 0)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"from": 1, "to": 2},
+        {"id": "1", "from": None, "to": 2},
+        {"id": "1", "from": 1, "to": 2, "billseconds": "long"},
+        {"id": "1", "from": 1, "to": 2, "cost": "cheap"},
+        {"id": "1", "from": 1, "to": 2, "billseconds": True},
+    ],
+)
+def test_call_record_strict_where_it_matters(data: dict[str, object]) -> None:
+    with pytest.raises((KeyError, TypeError, ValueError)):
+        CallRecord.from_dict(data)
+
+
+def test_call_history_and_costs() -> None:
+    history = CallHistory.from_dict(
+        {"start": "2026-03-01 00:00:00", "end": "2026-03-07 23:59:59", "stats": None}
+    )
+    assert history == CallHistory(
+        start=datetime(2026, 3, 1, tzinfo=UTC),
+        end=datetime(2026, 3, 7, 23, 59, 59, tzinfo=UTC),
+        calls=(),
+    )
+    with pytest.raises(TypeError):
+        CallHistory.from_dict({"stats": {"id": "1"}})
+    assert CallCost.from_dict({"cost": "38.094", "currency": "USD", "seconds": "1200"}) == (
+        CallCost(38.094, "USD", 1200)
+    )
+    assert CallCost.from_dict({}) == CallCost(0.0, None, 0)

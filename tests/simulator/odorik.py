@@ -1,5 +1,9 @@
 """A stateful fake of the Odorik.cz API, answering as the official pages document.
 
+Where the pages and the research notes are silent (error tokens of some
+endpoints, success bodies of writes, paging corners) the simulator guesses; every
+guess is marked ``# GUESS:`` and neither the client nor its tests may depend on it.
+
 Seeded demo account (timestamps relative to "now"):
 
 - account ``1234567`` / API password ``odorik-demo``; lines ``403366`` (password
@@ -17,8 +21,12 @@ Control endpoints (not counted as operator requests):
 
 - ``GET /_control/odorik/state``: balance, settings, SIM cards, active calls
 - ``POST /_control/odorik/settings``: ``{"sim_change_seconds": 20, "balance": -5,
-  "callback_failed": true, "sms_gateway_failed": true}``
-- ``POST /_control/odorik/active_calls``, ``/calls``, ``/mobile_data``: add a record
+  "callback_failed": true, "sms_gateway_failed": true, "empty_write_bodies": true}``
+  (``empty_write_bodies``: successful writes of routes, ringings, active calls and
+  SIM cards answer an empty body)
+- ``POST /_control/odorik/active_calls``, ``/calls``, ``/mobile_data``: add a record;
+  ``/calls`` with ``"count": n`` adds n (answering a list), ``"sms": true`` adds SMS;
+  tests may call ``OdorikSimulator.add_calls(n, ...)`` directly
 - ``POST /_control/odorik/reset``: back to the seeded state
 """
 
@@ -26,7 +34,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 import json
 import math
@@ -145,6 +153,8 @@ class OdorikSettings:
     sim_change_seconds: float = 0.0
     callback_failed: bool = False
     sms_gateway_failed: bool = False
+    # Answer successful writes (routes, ringings, hang-up, SIM PUT) with an empty body.
+    empty_write_bodies: bool = False
 
 
 @dataclass
@@ -611,6 +621,11 @@ class OdorikSimulator:
         }
 
     def _sms_row(self, date: datetime, recipient: str, line: int) -> Record:
+        """Return an SMS as calls.json lists it with ``include_sms=true``.
+
+        GUESS: only one client describes these rows: ``destination_name`` "SMS zpráva",
+        ``direction`` null and no length or status (null here).
+        """
         sender = self.lines[line].caller_id
         return {
             "id": self._next_id("call", 98292000),
@@ -668,6 +683,18 @@ class OdorikSimulator:
                 sim.pending = {}
                 sim.pending_labels = []
                 sim.pending_until = None
+
+    def _written(self, payload: object) -> web.Response:
+        """Answer a successful write.
+
+        GUESS: the documents never say what a successful POST/DELETE of routes and
+        ringings, DELETE of an active call or PUT of a SIM card answers. We answer
+        the JSON below (the new record, the SIM card, or ``{}``), or with the
+        ``empty_write_bodies`` setting an empty body; the client must accept both.
+        """
+        if self.settings.empty_write_bodies:
+            return web.Response(status=200)
+        return _json(payload)
 
     def _debit(self, price: float) -> float:
         self.balance = round(self.balance - price, 4)
@@ -766,6 +793,7 @@ class OdorikSimulator:
     async def _send_sms(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         missing = [name for name in ("recipient", "message") if name not in params]
         if missing:
+            # GUESS: as for /callback, the separator of the list is not documented.
             raise OdorikRefusalError("missing_argument", ", ".join(missing))
         recipient = params["recipient"].strip()
         if not params["message"].strip():
@@ -876,7 +904,7 @@ class OdorikSimulator:
         ]
         if not existing:
             self._store_route(number.number, "*", ringing)
-        return _json({"public_number": number.number, "ringing_number": ringing})
+        return self._written({"public_number": number.number, "ringing_number": ringing})
 
     async def _delete_ringing(
         self, request: web.Request, params: Params, who: Principal
@@ -891,7 +919,7 @@ class OdorikSimulator:
         if len(kept) == len(number.routes):
             raise OdorikRefusalError("nonexisting_ringing_number")
         number.routes = kept
-        return _json({})
+        return self._written({})
 
     async def _routes(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         return _json(list(self._public_number(request, who).routes))
@@ -907,7 +935,7 @@ class OdorikSimulator:
         self._check_ringing(number, ringing)
         if params.get("replace_by_source_number") == "true":
             number.routes = [route for route in number.routes if route["source_number"] != source]
-        return _json(self._store_route(number.number, source, ringing))
+        return self._written(self._store_route(number.number, source, ringing))
 
     async def _delete_route(
         self, request: web.Request, params: Params, who: Principal
@@ -916,15 +944,19 @@ class OdorikSimulator:
         route_id = request.match_info["route_id"]
         kept = [route for route in number.routes if str(route["id"]) != route_id]
         if len(kept) == len(number.routes):
+            # GUESS: the document lists only unauthorized and nonexisting_public_number
+            # for this DELETE; what an unknown rule id answers is unknown.
             raise OdorikRefusalError("nonexisting_route")
         number.routes = kept
-        return _json({})
+        return self._written({})
 
     # -- calls ---------------------------------------------------------------
 
     async def _callback(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         missing = [name for name in ("caller", "recipient") if not params.get(name)]
         if missing:
+            # GUESS: the document lists the missing arguments after the token but not
+            # their separator.
             raise OdorikRefusalError("missing_argument", ", ".join(missing))
         when = self._delay(params)
         line = self._line_for(who, params)
@@ -968,14 +1000,66 @@ class OdorikSimulator:
         self.active_calls.append(call)
         return call
 
+    def add_calls(
+        self,
+        count: int = 1,
+        *,
+        direction: str = "in",
+        status: str = "answered",
+        source_number: str = "00420555444333",
+        destination_number: str = "00420533533533",
+        destination_name: str = "Česko v síti",
+        length: int = 60,
+        price_per_minute: float = 0.0,
+        line: int = 403366,
+        sms: bool = False,
+        date: datetime | None = None,
+    ) -> list[Record]:
+        """Append ``count`` calls (or with ``sms`` SMS to ``destination_number``).
+
+        Without ``date`` they are spread between the newest record and now, so the
+        history stays oldest first. The balance pays for them. Returns them as
+        calls.json lists them (with the SIP ids).
+        """
+        if count < 1:
+            raise ValueError("add at least one call")
+        now = self.clock()
+        newest = max((row["date"] for row in self.calls), default=now - timedelta(days=1))
+        step = max(now - newest, timedelta(0)) / count
+        rows = []
+        for index in range(count):
+            when = date or min(newest + step * (index + 1), now)
+            if sms:
+                row = self._sms_row(when, destination_number, line)
+            else:
+                row = self._call_row(
+                    when,
+                    direction,
+                    source_number,
+                    destination_number,
+                    destination_name,
+                    length=length,
+                    per_minute=price_per_minute,
+                    line=line,
+                    status=status,
+                )
+            row["balance_after"] = self._debit(row["price"])
+            rows.append(row)
+        self.calls.extend(rows)
+        return [self._call_json(row, sip_ids=True) for row in rows]
+
     def _filtered_calls(self, params: Params, who: Principal) -> list[Record]:
         try:
             start = _parse_moment(params["from"]) if "from" in params else None
             end = _parse_moment(params["to"]) if "to" in params else None
         except ValueError:
+            # GUESS: no source shows the answer to an unparsable from/to (the notes
+            # propose this token as a guess).
             raise OdorikRefusalError("invalid_date") from None
         since_id = _int_param(params, "since_id")
         if since_id is None and (start is None or end is None):
+            # GUESS: the document names missing_argument only for POST /callback; what
+            # calls.json answers without from/to or since_id is unknown.
             raise OdorikRefusalError("missing_argument")
         line = _int_param(params, "line")
         include_sms = params.get("include_sms") == "true"
@@ -1015,6 +1099,10 @@ class OdorikSimulator:
 
     async def _calls(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         rows = self._filtered_calls(params, who)
+        # At most 2000 calls per request, pages numbered from 1, their count in the
+        # Odorik-Pages header (001_). GUESS: a larger page_size is cut to 2000 rather
+        # than refused; an empty result still announces one page; a page beyond the
+        # last is an empty list.
         page_size = min(max(_int_param(params, "page_size") or MAX_PAGE_SIZE, 1), MAX_PAGE_SIZE)
         page = max(_int_param(params, "page") or 1, 1)
         pages = max(math.ceil(len(rows) / page_size), 1)
@@ -1080,6 +1168,9 @@ class OdorikSimulator:
         call_id = request.match_info["call_id"]
         call = next((item for item in self.active_calls if str(item["id"]) == call_id), None)
         if call is None:
+            # GUESS: the document lists only unauthorized for this DELETE; what an
+            # unknown call id answers is unknown (node-odorik reads any failure as
+            # "call not found").
             raise OdorikRefusalError("nonexisting_call")
         if not who.sees(call["line"]):
             raise OdorikRefusalError("unauthorized")
@@ -1100,10 +1191,13 @@ class OdorikSimulator:
         row["active_call_id"] = call["id"]
         row["balance_after"] = self._debit(row["price"])
         self.calls.append(row)
-        return _json({})
+        return self._written({})
 
     def _statistics_rows(self, params: Params, who: Principal) -> list[Record]:
         if "from" not in params or "to" not in params:
+            # GUESS: the document's list of mandatory parameters is empty here, the
+            # community OpenAPI file calls from/to required; the token is borrowed
+            # from POST /callback.
             raise OdorikRefusalError("missing_argument")
         return self._filtered_calls(params, who)
 
@@ -1166,8 +1260,12 @@ class OdorikSimulator:
     def _sim(self, request: web.Request, who: Principal) -> FakeSim:
         sim = self.sims.get(request.match_info["phone"])
         if sim is None:
+            # GUESS: the SIM pages list no error for an unknown number; only one
+            # client's test fixture uses this token (for mobile_data.json).
             raise OdorikRefusalError("nonexisting_public_number")
         if not who.sees(sim.line):
+            # GUESS: borrowed from the public-number pages; the SIM pages say only that
+            # a line login lists its own SIM card.
             raise OdorikRefusalError("unauthorized")
         return sim
 
@@ -1252,6 +1350,8 @@ class OdorikSimulator:
         for key, values in allowed.items():
             if key in params:
                 if params[key] not in values:
+                    # GUESS: the document names no error for a value outside the
+                    # offered options; invalid_<parameter> is our invention.
                     raise OdorikRefusalError(f"invalid_{key}")
                 value = params[key]
                 changes[key] = value == "true" if key in BOOLEAN_SIM_SETTINGS else value
@@ -1281,10 +1381,13 @@ class OdorikSimulator:
         sim = self._sim(request, who)
         touched = [key for key in [*SIM_SETTINGS, "state", "add_credit"] if key in params]
         if sim.pending_labels and touched:
+            # GUESS: the document describes this restriction of PUT without a token;
+            # change_in_progress is the one it gives for data_restart.
             raise OdorikRefusalError("change_in_progress")
         sim.requested.update({key: params[key] for key in NEXT_MONTH_REQUESTS if key in params})
         if "state" in params:
             if params["state"] not in {"active", "suspended"}:
+                # GUESS: no error is documented for another state.
                 raise OdorikRefusalError("invalid_state")
             changes: dict[str, Any] = {"state": params["state"]}
         else:
@@ -1292,12 +1395,15 @@ class OdorikSimulator:
         if "add_credit" in changes:
             price = dict(CREDIT_ADDONS)[changes["add_credit"]]
             if self.balance < price:
+                # GUESS: the token data_restart uses; what PUT answers without credit
+                # (and the add-on prices) are not documented.
                 raise OdorikRefusalError("low_balance")
             self._debit(price)
         if changes:
+            # GUESS: what the strings of changes_in_progress say is not documented.
             labels = [f"{key}: {value}" for key, value in changes.items()]
             self._start_change(sim, changes, labels)
-        return _json(self._sim_json(sim, params, listed=False))
+        return self._written(self._sim_json(sim, params, listed=False))
 
     async def _data_restart(
         self, request: web.Request, params: Params, who: Principal
@@ -1321,10 +1427,13 @@ class OdorikSimulator:
         else:
             phones = {sim.phone_number for sim in self.sims.values() if who.sees(sim.line)}
         if "from" not in params or "to" not in params:
+            # GUESS: from/to are documented as mandatory, but not the error without
+            # them; the token is borrowed from POST /callback.
             raise OdorikRefusalError("missing_argument")
         try:
             start, end = _parse_moment(params["from"]), _parse_moment(params["to"])
         except ValueError:
+            # GUESS: as for calls.json, no source shows this answer.
             raise OdorikRefusalError("invalid_date") from None
         return _json(
             [
@@ -1344,6 +1453,7 @@ class OdorikSimulator:
         if line is None:
             raise OdorikRefusalError("invalid_phone_number")
         if not who.sees(line):
+            # GUESS: not among the documented errors of this POST.
             raise OdorikRefusalError("unauthorized")
         iccid = params.get("iccid", "").strip().removesuffix("F")
         pin = params.get("pin", "").strip()
@@ -1384,7 +1494,7 @@ class OdorikSimulator:
 
     async def _control_settings(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()
-        known = {"sim_change_seconds", "callback_failed", "sms_gateway_failed", "balance"}
+        known = {item.name for item in fields(OdorikSettings)} | {"balance"}
         if not set(body) <= known:
             return web.json_response({"error": f"unknown settings {set(body) - known}"}, status=400)
         if "balance" in body:
@@ -1407,21 +1517,20 @@ class OdorikSimulator:
 
     async def _control_call(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()
-        date = _parse_moment(body["date"]) if "date" in body else self.clock()
-        row = self._call_row(
-            date,
-            body.get("direction", "in"),
-            body.get("source_number", "00420555444333"),
-            body.get("destination_number", "00420533533533"),
-            body.get("destination_name", "Česko v síti"),
-            length=int(body.get("length", 60)),
-            per_minute=float(body.get("price_per_minute", 0.0)),
-            line=int(body.get("line", 403366)),
+        records = self.add_calls(
+            int(body.get("count", 1)),
+            direction=body.get("direction", "in"),
             status=body.get("status", "answered"),
+            source_number=body.get("source_number", "00420555444333"),
+            destination_number=body.get("destination_number", "00420533533533"),
+            destination_name=body.get("destination_name", "Česko v síti"),
+            length=int(body.get("length", 60)),
+            price_per_minute=float(body.get("price_per_minute", 0.0)),
+            line=int(body.get("line", 403366)),
+            sms=bool(body.get("sms", False)),
+            date=_parse_moment(body["date"]) if "date" in body else None,
         )
-        row["balance_after"] = self._debit(row["price"])
-        self.calls.append(row)
-        return web.json_response(self._call_json(row, sip_ids=True))
+        return web.json_response(records if "count" in body else records[0])
 
     async def _control_mobile_data(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()

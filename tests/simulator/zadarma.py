@@ -13,7 +13,16 @@ Control endpoints (besides the shared ones of ``app.py``):
 
 - ``GET /_control/zadarma/settings``: the settings below
 - ``POST /_control/zadarma/settings``: merge e.g.
-  ``{"rate_limit_per_minute": 5, "rate_limit_window_seconds": 2, "spec_typing": true}``
+  ``{"rate_limit_per_minute": 5, "rate_limit_window_seconds": 2, "spec_typing": true,
+  "statistics_rate_limit_per_minute": 3}``
+- ``POST /_control/zadarma/calls``: add calls to the statistics of the demo account
+  (or of ``api_key``): ``{"from": "48601234567", "to": "48221234567",
+  "disposition": "no answer", "billseconds": 0, "sip": "100001", "cost": 0.0,
+  "callstart": "YYYY-MM-DD HH:MM:SS", "count": 1}``; tests may call
+  ``ZadarmaAccount.add_call`` directly.
+
+Where the documents and notes are silent the simulator guesses; every guess is
+marked ``# GUESS:`` and the client must not depend on it.
 
 The seeded demo account uses the research notes' test-vector key and secret.
 """
@@ -93,6 +102,9 @@ GROUP_OPTIONAL = (
     "issuing_date",
 )
 SMS_PART_COST = 0.05
+MAX_STATISTICS_LIMIT = 1000
+# Methods counted against the statistics limit (only /v1/statistics/ is simulated).
+STATISTICS_METHODS = frozenset({"statistics"})
 CALLER_NAME = re.compile(r"[A-Za-z0-9]{0,30}")
 
 ZADARMA_KEY: web.AppKey[ZadarmaSimulator] = web.AppKey("zadarma")
@@ -159,6 +171,84 @@ class ZadarmaSettings:
     rate_limit_per_minute: int = 100
     rate_limit_window_seconds: float = 60.0
     spec_typing: bool = False
+    # GUESS: 3 a minute per the spec and the notes; some documentation locales
+    # reportedly say 10.
+    statistics_rate_limit_per_minute: int = 3
+
+
+@dataclass
+class RateWindow:
+    """Requests of one key in the current fixed window.
+
+    GUESS: per key and a fixed window; Zadarma does not say (notes §5).
+    """
+
+    start: float | None = None
+    count: int = 0
+
+    def admit(self, now: float, limit: int, window: float) -> tuple[bool, dict[str, str]]:
+        """Count a request if it fits; return whether it did and the rate headers."""
+        if self.start is None or now - self.start >= window:
+            self.start, self.count = now, 0
+        allowed = self.count < limit
+        if allowed:
+            self.count += 1
+        reset = max(math.ceil(self.start + window - now), 1)
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(limit - self.count),
+            "X-RateLimit-Reset": str(reset),
+        }
+        if not allowed:
+            headers["Retry-After"] = str(reset)
+        return allowed, headers
+
+
+@dataclass
+class SimCall:
+    """A call as ``/v1/statistics/`` lists it.
+
+    GUESS: the notes document the record, not which calls it covers; incoming calls
+    to the account's numbers are listed here too (``from`` the caller, ``to`` our
+    number, billed nothing), missed ones with their disposition.
+    """
+
+    id: str
+    callstart: datetime
+    sip: str
+    from_: str
+    to: str
+    description: str
+    disposition: str
+    billseconds: int
+    cost: float
+    currency: str = "USD"
+    hangupcause: str = "16"
+    toll_free: bool = False
+
+    @property
+    def billcost(self) -> float:
+        """Return what the call cost (GUESS: billed by the second)."""
+        return round(self.cost * self.billseconds / 60, 4)
+
+    def to_json(self, spec_typing: bool) -> dict[str, Any]:
+        """Return the ``stats`` item: live typing has numbers for ``from``/``to``."""
+        record: dict[str, Any] = {
+            "id": self.id,
+            "sip": self.sip,
+            "callstart": _date(self.callstart),
+            "from": self.from_ if spec_typing else int(self.from_),
+            "to": self.to if spec_typing else int(self.to),
+            "description": self.description,
+            "disposition": self.disposition,
+            "billseconds": self.billseconds,
+            "cost": self.cost,
+            "billcost": self.billcost,
+            "currency": self.currency,
+        }
+        if not spec_typing:
+            record["hangupcause"] = self.hangupcause
+        return record
 
 
 @dataclass
@@ -318,8 +408,9 @@ class ZadarmaAccount:
     groups: dict[int, SimGroup] = field(default_factory=dict)
     callbacks: list[dict[str, str]] = field(default_factory=list)
     sms: list[dict[str, str]] = field(default_factory=list)
-    window_start: float | None = None
-    window_count: int = 0
+    calls: list[SimCall] = field(default_factory=list)
+    requests: RateWindow = field(default_factory=RateWindow)
+    statistics_requests: RateWindow = field(default_factory=RateWindow)
     rate_limited: int = 0
 
     def debit(self, amount: float) -> None:
@@ -327,6 +418,35 @@ class ZadarmaAccount:
         if amount > self.balance + 1e-9:
             raise RefusalError(400, "Not enough money on your account")
         self.balance = round(self.balance - amount, 4)
+
+    def add_call(
+        self,
+        *,
+        from_: str,
+        to: str,
+        disposition: str = "answered",
+        billseconds: int = 0,
+        sip: str = "100001",
+        cost: float = 0.0,
+        description: str = "",
+        callstart: datetime | None = None,
+    ) -> SimCall:
+        """Add a call to the statistics (now, unless ``callstart`` says when)."""
+        call = SimCall(
+            # Live ids are 24 hex digits.
+            id=f"65f0a1b2c3d4e5f6{len(self.calls) + 1:08x}",
+            callstart=callstart or _now(),
+            sip=sip,
+            from_=from_,
+            to=to,
+            description=description,
+            disposition=disposition,
+            billseconds=billseconds,
+            cost=cost,
+            currency=self.currency,
+        )
+        self.calls.append(call)
+        return call
 
 
 class RefusalError(Exception):
@@ -364,14 +484,27 @@ class Call:
         except ValueError:
             raise RefusalError(400, f"Wrong {name}") from None
 
-    def number(self) -> SimNumber:
-        """Return the account's number named by ``number`` (checking ``type``)."""
-        number_type = self.params.get("type")
+    def number(self, *, typed: bool = False) -> SimNumber:
+        """Return the account's number named by ``number``.
+
+        With ``typed`` the number's ``type`` must come along: Zadarma's page (002_)
+        lists it with ``number`` for /number/, autoprolongation, set_caller_name and
+        set_sip_id (the notes saw a live /number/ work without it; the page wins).
+        """
+        if typed:
+            # GUESS: the message follows the spec's '"to" param is required'; the exact
+            # answer to a missing type is unknown.
+            number_type: str | None = self.required("type")
+        else:
+            number_type = self.params.get("type")
         if number_type is not None and number_type not in NUMBER_TYPES:
             raise RefusalError(400, "Wrong type")
         number = self.account.numbers.get(self.required("number").lstrip("+"))
         if number is None:
             raise RefusalError(400, "Number not found")
+        if number_type is not None and number_type != number.type:
+            # GUESS: whether Zadarma checks the type against the number is unknown.
+            raise RefusalError(400, "Wrong type")
         return number
 
     def group(self, group_id: int) -> SimGroup:
@@ -408,10 +541,12 @@ class ZadarmaSimulator:
         simulator = cls(seed=seed)
         app[ZADARMA_KEY] = simulator
         for method, endpoint, handler in simulator.routes():
-            app.router.add_route(method, f"{prefix}/{endpoint}/", simulator.endpoint(handler))
+            wrapped = simulator.endpoint(handler, statistics=endpoint in STATISTICS_METHODS)
+            app.router.add_route(method, f"{prefix}/{endpoint}/", wrapped)
         app.router.add_route("*", prefix + "/{tail:.*}", _unknown_method)
         app.router.add_get("/_control/zadarma/settings", simulator._get_settings)
         app.router.add_post("/_control/zadarma/settings", simulator._set_settings)
+        app.router.add_post("/_control/zadarma/calls", simulator._add_calls)
         return simulator
 
     @property
@@ -434,6 +569,7 @@ class ZadarmaSimulator:
             ("GET", "sip", self.sips),
             ("GET", "sip/{sip}/status", self.sip_status),
             ("GET", "request/callback", self.callback),
+            ("GET", "statistics", self.statistics),
             ("POST", "sms/send", self.send_sms),
             ("GET", "direct_numbers", self.direct_numbers),
             ("GET", "direct_numbers/number", self.direct_number),
@@ -457,8 +593,13 @@ class ZadarmaSimulator:
 
     # --- Request pipeline ------------------------------------------------------------------
 
-    def endpoint(self, handler: EndpointHandler) -> Callable[[web.Request], Any]:
-        """Wrap a handler with authentication, rate limiting and the envelope."""
+    def endpoint(
+        self, handler: EndpointHandler, *, statistics: bool = False
+    ) -> Callable[[web.Request], Any]:
+        """Wrap a handler with authentication, rate limiting and the envelope.
+
+        ``statistics`` methods also count against the (much lower) statistics limit.
+        """
 
         async def handle(request: web.Request) -> web.Response:
             pairs, files = await _received(request)
@@ -466,7 +607,7 @@ class ZadarmaSimulator:
             if account is None:
                 return _error(401, "Not authorized")
             self.received.append((request.method, request.path, dict(pairs)))
-            allowed, headers = self._count(account)
+            allowed, headers = self._count(account, statistics=statistics)
             if not allowed:
                 account.rate_limited += 1
                 response = _error(429, "You exceeded the rate limit")
@@ -494,24 +635,18 @@ class ZadarmaSimulator:
         expected = expected_signature(request.path, pairs, account.api_secret)
         return account if hmac.compare_digest(signature, expected) else None
 
-    def _count(self, account: ZadarmaAccount) -> tuple[bool, dict[str, str]]:
-        """Count a request in the key's fixed window; return whether it may pass."""
-        limit = self.settings.rate_limit_per_minute
-        window = self.settings.rate_limit_window_seconds
+    def _count(self, account: ZadarmaAccount, *, statistics: bool) -> tuple[bool, dict[str, str]]:
+        """Count a request in the key's windows; return whether it may pass."""
+        settings = self.settings
         now = self.clock()
-        if account.window_start is None or now - account.window_start >= window:
-            account.window_start, account.window_count = now, 0
-        allowed = account.window_count < limit
-        if allowed:
-            account.window_count += 1
-        reset = max(math.ceil(account.window_start + window - now), 1)
-        headers = {
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(limit - account.window_count),
-            "X-RateLimit-Reset": str(reset),
-        }
-        if not allowed:
-            headers["Retry-After"] = str(reset)
+        window = settings.rate_limit_window_seconds
+        allowed, headers = account.requests.admit(now, settings.rate_limit_per_minute, window)
+        if allowed and statistics:
+            # GUESS: a statistics request counts against both limits, and one counter
+            # serves every statistics method; a 429 looks like the general one and the
+            # rate headers describe the statistics limit.
+            limit = settings.statistics_rate_limit_per_minute
+            allowed, headers = account.statistics_requests.admit(now, limit, window)
         return allowed, headers
 
     async def _get_settings(self, request: web.Request) -> web.Response:
@@ -610,6 +745,67 @@ class ZadarmaSimulator:
             "denied_numbers": denied,
         }
 
+    # --- Call statistics ---------------------------------------------------------------------
+
+    def statistics(self, call: Call) -> dict[str, Any]:
+        """``GET /v1/statistics/``: a page of calls, oldest first, or their cost."""
+        now = _now()
+        start = _statistics_moment(call, "start", now.replace(day=1, hour=0, minute=0, second=0))
+        end = _statistics_moment(call, "end", now)
+        if end < start:
+            raise RefusalError(400, "Wrong period")  # GUESS: the answer is not documented
+        if end > add_months(start, 1):
+            # GUESS: "at most one month" (spec); a calendar month and this message are ours.
+            raise RefusalError(400, "The period may not exceed one month")
+        kind = call.params.get("type", "overall")
+        if kind not in ("overall", "toll-free"):
+            raise RefusalError(400, "Wrong type")
+        skip = call.integer("skip", call.params.get("skip", "0"))
+        limit = call.integer("limit", call.params.get("limit", str(MAX_STATISTICS_LIMIT)))
+        if skip < 0 or limit < 1:
+            raise RefusalError(400, "Wrong skip" if skip < 0 else "Wrong limit")
+        sip = call.params.get("sip")
+        chosen = sorted(
+            (
+                item
+                for item in call.account.calls
+                if start <= item.callstart <= end
+                and sip in (None, item.sip)
+                and (kind == "overall" or item.toll_free)
+            ),
+            key=lambda item: item.callstart,
+        )
+        period = {"start": _date(start), "end": _date(end)}
+        # GUESS: which values turn cost_only on; PHP clients send 1.
+        if call.params.get("cost_only", "").lower() in ("1", "true"):
+            return {**period, "stats": _cost_totals(chosen)}
+        # GUESS: a limit above 1000 is cut to 1000 rather than refused.
+        page = chosen[skip : skip + min(limit, MAX_STATISTICS_LIMIT)]
+        return {**period, "stats": [item.to_json(call.settings.spec_typing) for item in page]}
+
+    async def _add_calls(self, request: web.Request) -> web.Response:
+        body: dict[str, Any] = await request.json()
+        account = self.accounts[body.get("api_key", DEMO_API_KEY)]
+        callstart = body.get("callstart")
+        added = [
+            account.add_call(
+                from_=str(body.get("from", "48601234567")),
+                to=str(body.get("to", DEMO_NUMBER_AUTORENEW)),
+                disposition=body.get("disposition", "answered"),
+                billseconds=int(body.get("billseconds", 60)),
+                sip=str(body.get("sip", "100001")),
+                cost=float(body.get("cost", 0.0)),
+                description=body.get("description", ""),
+                callstart=(
+                    datetime.strptime(callstart, DATE_FORMAT).replace(tzinfo=UTC)
+                    if callstart
+                    else None
+                ),
+            )
+            for _ in range(int(body.get("count", 1)))
+        ]
+        return web.json_response([item.to_json(spec_typing=False) for item in added])
+
     # --- Connected direct numbers ----------------------------------------------------------
 
     def direct_numbers(self, call: Call) -> dict[str, Any]:
@@ -619,16 +815,16 @@ class ZadarmaSimulator:
 
     def direct_number(self, call: Call) -> dict[str, Any]:
         """``GET /v1/direct_numbers/number/``."""
-        return {"info": call.number().to_json(call.settings.spec_typing)}
+        return {"info": call.number(typed=True).to_json(call.settings.spec_typing)}
 
     def get_autoprolongation(self, call: Call) -> dict[str, Any]:
         """``GET /v1/direct_numbers/autoprolongation/``."""
-        number = call.number()
+        number = call.number(typed=True)
         return {"number": number.number, "autoprolongation": "on" if number.autorenew else "off"}
 
     def set_autoprolongation(self, call: Call) -> dict[str, Any]:
         """``PUT /v1/direct_numbers/autoprolongation/``; refused for unpaid numbers."""
-        number = call.number()
+        number = call.number(typed=True)
         value = call.required("value")
         if value not in ("on", "off"):
             raise RefusalError(400, "Wrong value")
@@ -639,7 +835,7 @@ class ZadarmaSimulator:
 
     def set_caller_name(self, call: Call) -> dict[str, Any]:
         """``PUT /v1/direct_numbers/set_caller_name/``; empty clears."""
-        number = call.number()
+        number = call.number(typed=True)
         caller_name = call.required("caller_name")
         if not CALLER_NAME.fullmatch(caller_name):
             raise RefusalError(400, "Wrong caller_name")
@@ -648,7 +844,7 @@ class ZadarmaSimulator:
 
     def set_sip_id(self, call: Call) -> dict[str, Any]:
         """``PUT /v1/direct_numbers/set_sip_id/``: a SIP id of the account or ``user@host``."""
-        number = call.number()
+        number = call.number(typed=True)
         sip_id = call.required("sip_id")
         test_mode = call.params.get("test_mode")
         if test_mode not in (None, "on", "off"):
@@ -944,7 +1140,7 @@ def demo_account() -> ZadarmaAccount:
         },
         files=[SimDocument(type="passport", name="passport.jpg", verified=True)],
     )
-    return ZadarmaAccount(
+    account = ZadarmaAccount(
         api_key=DEMO_API_KEY,
         api_secret=DEMO_API_SECRET,
         pbx_id=DEMO_PBX_ID,
@@ -985,6 +1181,67 @@ def demo_account() -> ZadarmaAccount:
         },
         groups={0: main},
     )
+    _seed_calls(account, now)
+    return account
+
+
+DEMO_CALLER = "48601234567"
+DEMO_CALLED_MOBILE = "48501234567"
+DEMO_CALLED_LONDON = "442079460000"
+
+
+def _seed_calls(account: ZadarmaAccount, now: datetime) -> None:
+    """Give the demo account calls of the last weeks: in (answered, missed) and out."""
+    office, london = DEMO_NUMBER_AUTORENEW, DEMO_NUMBER_EXPIRING
+    warsaw, uk = "Poland, Warsaw", "United Kingdom, London"
+    # days ago, from, to, disposition, billed seconds, SIP, cost a minute, description
+    seeded = [
+        (40.0, DEMO_CALLER, office, "answered", 95, "100001", 0.0, warsaw),
+        (10.1, office, DEMO_CALLED_LONDON, "answered", 62, "100001", 0.012, uk),
+        (2.2, DEMO_CALLER, office, "answered", 185, "100001", 0.0, warsaw),
+        (2.1, "442071234567", london, "no answer", 0, "100002", 0.0, uk),
+        (1.3, DEMO_CALLER, office, "busy", 0, "100001", 0.0, warsaw),
+        (1.1, office, DEMO_CALLED_MOBILE, "answered", 240, "100001", 0.05, "Poland, Mobile"),
+        (0.1, london, DEMO_CALLED_LONDON, "cancel", 0, "100002", 0.012, uk),
+    ]
+    for days, source, target, disposition, seconds, sip, cost, description in seeded:
+        account.add_call(
+            from_=source,
+            to=target,
+            disposition=disposition,
+            billseconds=seconds,
+            sip=sip,
+            cost=cost,
+            description=description,
+            callstart=now - timedelta(days=days),
+        )
+
+
+def _statistics_moment(call: Call, name: str, default: datetime) -> datetime:
+    """Return ``start`` or ``end`` of a statistics request.
+
+    GUESS: Zadarma does not say which zone these are in; like the client, we take
+    UTC. Missing ones default as the spec describes (month start, now).
+    """
+    text = call.params.get(name)
+    if text is None:
+        return default
+    try:
+        return datetime.strptime(text, DATE_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise RefusalError(400, f"Wrong {name}") from None
+
+
+def _cost_totals(calls: list[SimCall]) -> list[dict[str, Any]]:
+    """Return the ``cost_only`` answer: one total per currency (GUESS: the grouping)."""
+    totals: dict[str, dict[str, Any]] = {}
+    for item in calls:
+        total = totals.setdefault(
+            item.currency, {"cost": 0.0, "currency": item.currency, "seconds": 0}
+        )
+        total["cost"] = round(total["cost"] + item.billcost, 4)
+        total["seconds"] += item.billseconds
+    return list(totals.values())
 
 
 def _documents_status(checks: dict[str, bool] | None) -> str:

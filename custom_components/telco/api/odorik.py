@@ -340,6 +340,28 @@ class OdorikClient:
         self._check_http(method, path, answer)
         return payload
 
+    async def _write(
+        self, method: str, path: str, params: Params | None = None
+    ) -> Mapping[str, Any] | None:
+        """Send a change whose success answer Odorik does not document.
+
+        An empty or non-JSON answer without an error token is a success, as is
+        any JSON without ``errors``; the answer's JSON object is returned when
+        there is one, else None.
+        """
+        answer = await self._send(method, path, params)
+        text = answer.text.strip()
+        if (error := _plain_error(text)) is not None:
+            self._raise(error)
+        try:
+            payload = json.loads(text) if text else None
+        except ValueError:
+            payload = None
+        if (error := _json_error(payload)) is not None:
+            self._raise(error)
+        self._check_http(method, path, answer)
+        return payload if isinstance(payload, Mapping) else None
+
     async def _list(self, method: str, path: str, params: Params | None = None) -> list[Any]:
         payload = await self._json(method, path, params)
         if not isinstance(payload, list):
@@ -424,14 +446,21 @@ class OdorikClient:
         return self._build(path, Ringing.from_dict, await self._list("GET", path))
 
     async def add_ringing(self, public_number: str, ringing_number: str) -> None:
-        """Make ``ringing_number`` ring in parallel on calls to ``public_number``."""
+        """Make ``ringing_number`` ring in parallel on calls to ``public_number``.
+
+        Odorik does not document the success answer; any answer without an
+        error token (an empty body included) counts as done.
+        """
         path = f"/public_numbers/{_segment(public_number)}/ringings.json"
-        await self._json("POST", path, {"ringing_number": ringing_number})
+        await self._write("POST", path, {"ringing_number": ringing_number})
 
     async def delete_ringing(self, public_number: str, ringing_number: str) -> None:
-        """Stop ``ringing_number`` ringing on ``public_number``."""
+        """Stop ``ringing_number`` ringing on ``public_number``.
+
+        Any answer without an error token (an empty body included) counts as done.
+        """
         path = f"/public_numbers/{_segment(public_number)}/ringings/{_segment(ringing_number)}.json"
-        await self._json("DELETE", path)
+        await self._write("DELETE", path)
 
     async def get_routes(self, public_number: str) -> list[Route]:
         """Return the routing rules of a public number."""
@@ -446,9 +475,14 @@ class OdorikClient:
         *,
         replace_by_source_number: bool = False,
     ) -> None:
-        """Route calls from ``source_number`` (``*`` = anyone) to ``ringing_number``."""
+        """Route calls from ``source_number`` (``*`` = anyone) to ``ringing_number``.
+
+        Odorik does not document the success answer (nor whether it carries the
+        new rule's id), so nothing is returned; read the rules with ``get_routes``.
+        Any answer without an error token (an empty body included) counts as done.
+        """
         path = f"/public_numbers/{_segment(public_number)}/routes.json"
-        await self._json(
+        await self._write(
             "POST",
             path,
             {
@@ -459,9 +493,12 @@ class OdorikClient:
         )
 
     async def delete_route(self, public_number: str, route_id: int) -> None:
-        """Delete one routing rule by its id."""
+        """Delete one routing rule by its id.
+
+        Any answer without an error token (an empty body included) counts as done.
+        """
         path = f"/public_numbers/{_segment(public_number)}/routes/{_segment(route_id)}.json"
-        await self._json("DELETE", path)
+        await self._write("DELETE", path)
 
     # -- calls ---------------------------------------------------------------
 
@@ -592,8 +629,11 @@ class OdorikClient:
         return self._build("/active_calls.json", ActiveCall.from_dict, records)
 
     async def hang_up(self, call_id: int) -> None:
-        """Hang up an active call."""
-        await self._json("DELETE", f"/active_calls/{_segment(call_id)}.json")
+        """Hang up an active call.
+
+        Any answer without an error token (an empty body included) counts as done.
+        """
+        await self._write("DELETE", f"/active_calls/{_segment(call_id)}.json")
 
     @staticmethod
     def _statistics_params(
@@ -731,7 +771,9 @@ class OdorikClient:
     ) -> SimCard:
         """Change SIM settings and return the SIM card as the operator shows it now.
 
-        Refused before sending: an empty update, a ``state`` change combined with
+        Odorik does not document the success answer: when it is not a SIM card
+        (an empty or non-JSON body, ``{}``), the card is read back with
+        ``get_sim_card``. Refused before sending: an empty update, a ``state`` change combined with
         anything else, an unknown ``premium_services`` value, and (judged from
         ``current`` or a fresh read) anything but next-month requests while
         earlier changes are still in progress.
@@ -742,8 +784,8 @@ class OdorikClient:
             current = await self.get_sim_card(phone_number)
         _check_sim_update(changes, current)
         path = f"/sim_cards/{_segment(phone_number)}.json"
-        record = await self._object("PUT", path, changes)
-        if "id" not in record:
+        record = await self._write("PUT", path, changes)
+        if record is None or "id" not in record:
             return await self.get_sim_card(phone_number)
         return self._sim_card(path, record, phone_number)
 

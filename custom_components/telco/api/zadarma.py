@@ -20,12 +20,14 @@ Errors:
   (``bad_request``, ``forbidden``, ``not_found``, ``method_not_allowed``,
   ``conflict``, ``http_<code>``; ``api_error`` for HTTP 200).
 
-Rate limits: Zadarma allows 100 requests a minute per key. The client keeps a
-sliding window of its own requests and sleeps before one that would exceed
-``requests_per_minute``. After a 429 it does not send anything until the
-server's delay has passed: calls made before that raise
-``TelcoRateLimitedError`` at once, with the time still to wait, so that a Home
-Assistant update fails fast instead of blocking for a minute.
+Rate limits: Zadarma allows 100 requests a minute per key, and of those only 3
+a minute to the statistics methods. The client keeps a sliding window of its
+own requests for each limit and sleeps before one that would exceed
+``requests_per_minute`` (or ``statistics_requests_per_minute``). After a 429 it
+does not send anything under that limit until the server's delay has passed:
+calls made before that raise ``TelcoRateLimitedError`` at once, with the time
+still to wait, so that a Home Assistant update fails fast instead of blocking
+for a minute. A 429 to a statistics request holds back only statistics.
 
 Neither the API key nor the secret ever appears in an exception or a log line.
 """
@@ -35,6 +37,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
 import json
 import logging
 import re
@@ -56,6 +59,8 @@ from .zadarma_models import (
     AvailableNumber,
     Balance,
     CallbackResult,
+    CallCost,
+    CallHistory,
     Country,
     Direction,
     DirectNumber,
@@ -78,7 +83,13 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_ZADARMA_URL: Final = "https://api.zadarma.com"
 DEFAULT_RETRY_AFTER: Final = 60.0
 RATE_LIMIT_WINDOW: Final = 60.0
+REQUESTS_PER_MINUTE: Final = 100
+STATISTICS_REQUESTS_PER_MINUTE: Final = 3
+MAX_STATISTICS_LIMIT: Final = 1000
 MAX_CALLER_NAME_LENGTH: Final = 30
+STATISTICS_TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
+
+STATISTICS_ENDPOINT: Final = "statistics"
 
 _CALLER_NAME = re.compile(r"[A-Za-z0-9]*")
 _NOT_DIGITS = re.compile(r"\D")
@@ -179,7 +190,8 @@ class ZadarmaClient:
         *,
         base_url: str = DEFAULT_ZADARMA_URL,
         request_timeout: float = 15.0,
-        requests_per_minute: int = 100,
+        requests_per_minute: int = REQUESTS_PER_MINUTE,
+        statistics_requests_per_minute: int = STATISTICS_REQUESTS_PER_MINUTE,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -193,8 +205,13 @@ class ZadarmaClient:
         self._limiter = RequestLimiter(
             requests_per_minute, RATE_LIMIT_WINDOW, clock=clock, sleep=sleep
         )
+        self._statistics_limiter = RequestLimiter(
+            statistics_requests_per_minute, RATE_LIMIT_WINDOW, clock=clock, sleep=sleep
+        )
         self._blocked_until = 0.0
+        self._statistics_blocked_until = 0.0
         self._number_types: dict[str, str] = {}
+        self._number_types_lookup = asyncio.Lock()
 
     # Account, SIP, callback, SMS
 
@@ -241,6 +258,49 @@ class ZadarmaClient:
             "sender": sender,
         }
         return await self._call(SmsResult.from_dict, "POST", "sms/send", params)
+
+    # Call statistics (at most 3 requests a minute)
+
+    async def get_statistics(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        sip: str | None = None,
+        toll_free: bool = False,
+        skip: int = 0,
+        limit: int = MAX_STATISTICS_LIMIT,
+    ) -> CallHistory:
+        """Return one page of the calls between ``start`` and ``end``, oldest first.
+
+        ``start`` and ``end`` must carry a time zone; they are sent in UTC, the zone
+        the replies are read in. Zadarma answers at most ``limit`` (≤ 1000) calls,
+        after skipping ``skip``; page with both. ``sip`` keeps one SIP account's
+        calls, ``toll_free`` only calls of toll-free numbers. Each request counts
+        against the statistics limit of 3 a minute: the client waits for a free
+        slot rather than exceed it.
+        """
+        if isinstance(limit, bool) or not 1 <= limit <= MAX_STATISTICS_LIMIT:
+            raise TelcoValidationError(
+                "invalid_limit", f"limit must be between 1 and {MAX_STATISTICS_LIMIT}"
+            )
+        if isinstance(skip, bool) or skip < 0:
+            raise TelcoValidationError("invalid_skip", "skip cannot be negative")
+        params = _statistics_params(start, end, sip, toll_free)
+        params |= {"skip": skip, "limit": limit}
+        return await self._call(CallHistory.from_dict, "GET", "statistics", params)
+
+    async def get_call_costs(
+        self, start: datetime, end: datetime, *, sip: str | None = None, toll_free: bool = False
+    ) -> list[CallCost]:
+        """Return what the calls between ``start`` and ``end`` cost (``cost_only``).
+
+        One total per currency, with the billed seconds. Counts against the
+        statistics limit like ``get_statistics``.
+        """
+        params = _statistics_params(start, end, sip, toll_free)
+        params["cost_only"] = True
+        return await self._call(_list_of(CallCost.from_dict, "stats"), "GET", "statistics", params)
 
     # Ordering direct numbers
 
@@ -312,6 +372,11 @@ class ZadarmaClient:
         return await self._call(ProlongResult.from_dict, "POST", "direct_numbers/prolong", params)
 
     # Connected direct numbers
+    #
+    # Zadarma's page (002_) wants ``type`` with ``number`` on /number/, both
+    # autoprolongation methods, set_caller_name and set_sip_id. The caller may give
+    # it; otherwise the client sends the type the numbers list gave, listing the
+    # numbers once when it has not seen the number yet.
 
     async def get_direct_numbers(self) -> list[DirectNumber]:
         """Return the connected numbers (and remember their ``type``)."""
@@ -324,12 +389,12 @@ class ZadarmaClient:
     async def get_direct_number(
         self, number: str, *, number_type: str | None = None
     ) -> DirectNumber:
-        """Return one connected number."""
+        """Return one connected number (its ``type`` comes from the list, if given)."""
         return await self._call(
             _object_of(DirectNumber.from_dict, "info"),
             "GET",
             "direct_numbers/number",
-            self._number_params(number, number_type),
+            await self._number_params(number, number_type),
         )
 
     async def get_autoprolongation(self, number: str, *, number_type: str | None = None) -> bool:
@@ -338,14 +403,14 @@ class ZadarmaClient:
             _autoprolongation,
             "GET",
             "direct_numbers/autoprolongation",
-            self._number_params(number, number_type),
+            await self._number_params(number, number_type),
         )
 
     async def set_autoprolongation(
         self, number: str, enabled: bool, *, number_type: str | None = None
     ) -> bool:
         """Switch automatic renewal of a number; return the new state."""
-        params = self._number_params(number, number_type)
+        params = await self._number_params(number, number_type)
         params["value"] = _on_off(enabled)
         return await self._call(_autoprolongation, "PUT", "direct_numbers/autoprolongation", params)
 
@@ -358,7 +423,7 @@ class ZadarmaClient:
         not Latin letters and digits, or is longer than 30 characters.
         """
         validate_caller_name(caller_name)
-        params = self._number_params(number, number_type)
+        params = await self._number_params(number, number_type)
         params["caller_name"] = caller_name
         return await self._call(_caller_name, "PUT", "direct_numbers/set_caller_name", params)
 
@@ -374,7 +439,7 @@ class ZadarmaClient:
 
         ``test_mode`` switches the number's test mode when given.
         """
-        params = self._number_params(number, number_type)
+        params = await self._number_params(number, number_type)
         params["sip_id"] = sip_id
         params["test_mode"] = None if test_mode is None else _on_off(test_mode)
         return await self._call(_sip_id, "PUT", "direct_numbers/set_sip_id", params)
@@ -451,14 +516,31 @@ class ZadarmaClient:
 
     # Transport
 
-    def _number_params(self, number: str, number_type: str | None) -> dict[str, ParamValue]:
-        """Return ``number`` and, when known, its ``type``."""
+    async def _number_params(self, number: str, number_type: str | None) -> dict[str, ParamValue]:
+        """Return ``number`` with its ``type``: the one given, else the listed one."""
         number = digits(number)
-        return {"number": number, "type": number_type or self._number_types.get(number)}
+        return {"number": number, "type": number_type or await self._number_type(number)}
 
-    def _check_back_off(self) -> None:
+    async def _number_type(self, number: str) -> str:
+        """Return the ``type`` the numbers list gives, listing the numbers if unseen.
+
+        A number the list does not show raises ``TelcoApiError`` (``not_found``).
+        """
+        if number not in self._number_types:
+            async with self._number_types_lookup:
+                # Another call may have listed the numbers while this one waited.
+                if number not in self._number_types:
+                    await self.get_direct_numbers()
+        if number not in self._number_types:
+            raise TelcoApiError(("not_found",), f"Zadarma lists no direct number {number}")
+        return self._number_types[number]
+
+    def _check_back_off(self, statistics: bool) -> None:
         """Refuse to send while the server's rate-limit delay runs."""
-        remaining = self._blocked_until - self._clock()
+        blocked_until = self._blocked_until
+        if statistics:
+            blocked_until = max(blocked_until, self._statistics_blocked_until)
+        remaining = blocked_until - self._clock()
         if remaining > 0:
             raise TelcoRateLimitedError(
                 "Waiting for the Zadarma rate limit to reset", retry_after=remaining
@@ -474,7 +556,13 @@ class ZadarmaClient:
         upload: _Upload | None = None,
     ) -> T:
         """Send one request and parse its answer with ``parse``."""
-        payload = await self._request(method, endpoint, params, upload=upload)
+        payload = await self._request(
+            method,
+            endpoint,
+            params,
+            upload=upload,
+            statistics=endpoint.startswith(STATISTICS_ENDPOINT),
+        )
         try:
             return parse(payload)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
@@ -489,14 +577,20 @@ class ZadarmaClient:
         params: Mapping[str, ParamValue] | None = None,
         *,
         upload: _Upload | None = None,
+        statistics: bool = False,
     ) -> JsonObject:
-        """Sign and send one request; return the JSON object of a success."""
+        """Sign and send one request; return the JSON object of a success.
+
+        ``statistics`` requests also wait for (and back off under) the statistics limit.
+        """
         path = f"/v1/{endpoint}/"
         query = build_query(params or {})
-        self._check_back_off()
+        self._check_back_off(statistics)
+        if statistics:
+            await self._statistics_limiter.acquire()
         await self._limiter.acquire()
         # Another call may have hit a 429 while this one waited for the limiter.
-        self._check_back_off()
+        self._check_back_off(statistics)
         headers = {
             "Authorization": authorization_header(self._api_key, self._api_secret, path, query)
         }
@@ -516,7 +610,9 @@ class ZadarmaClient:
                 method, URL(url, encoded=True), headers=headers, data=data, timeout=self._timeout
             ) as response:
                 body = await response.read()
-                return self._parse(path, response.status, response.headers, body)
+                return self._parse(
+                    path, response.status, response.headers, body, statistics=statistics
+                )
         except TimeoutError as err:
             raise TelcoConnectionError(f"Timeout talking to Zadarma ({path})") from err
         except aiohttp.ClientError as err:
@@ -524,7 +620,15 @@ class ZadarmaClient:
                 f"Error talking to Zadarma ({path}): {type(err).__name__}"
             ) from err
 
-    def _parse(self, path: str, status: int, headers: Mapping[str, str], body: bytes) -> JsonObject:
+    def _parse(
+        self,
+        path: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        statistics: bool = False,
+    ) -> JsonObject:
         """Turn an answer into its JSON object, or raise the matching error."""
         if status >= 500:
             raise TelcoConnectionError(f"Zadarma answered HTTP {status} ({path})")
@@ -539,7 +643,10 @@ class ZadarmaClient:
             message = str(payload["message"])
         if status == 429:
             retry_after = _retry_after(headers)
-            self._blocked_until = self._clock() + retry_after
+            if statistics:
+                self._statistics_blocked_until = self._clock() + retry_after
+            else:
+                self._blocked_until = self._clock() + retry_after
             _LOGGER.debug("Zadarma rate limit hit, backing off for %.0f s", retry_after)
             raise TelcoRateLimitedError(message, retry_after=retry_after)
         if status in (401, 403):
@@ -581,6 +688,30 @@ def _retry_after(headers: Mapping[str, str]) -> float:
             value -= time.time()
         return max(value, 1.0)
     return DEFAULT_RETRY_AFTER
+
+
+def _statistics_time(value: datetime) -> str:
+    """Return an aware moment as the ``YYYY-MM-DD HH:MM:SS`` (UTC) statistics want."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise TelcoValidationError(
+            "naive_datetime", "Datetimes sent to Zadarma must carry a time zone"
+        )
+    return value.astimezone(UTC).strftime(STATISTICS_TIME_FORMAT)
+
+
+def _statistics_params(
+    start: datetime, end: datetime, sip: str | None, toll_free: bool
+) -> dict[str, ParamValue]:
+    """Return the parameters every statistics request carries."""
+    start_text, end_text = _statistics_time(start), _statistics_time(end)
+    if end < start:
+        raise TelcoValidationError("invalid_period", "The period ends before it starts")
+    return {
+        "start": start_text,
+        "end": end_text,
+        "sip": sip,
+        "type": "toll-free" if toll_free else None,
+    }
 
 
 def _segment(value: str | int) -> str:

@@ -62,6 +62,12 @@ def _optional_int(value: Any) -> int | None:
     return _int(value)
 
 
+def _optional_float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    return _float(value)
+
+
 def _str(value: Any) -> str:
     if value is None:
         raise ValueError("missing text")
@@ -527,4 +533,90 @@ class SmsResult:
             cost=_float(data.get("cost", 0)),
             currency=str(data.get("currency") or ""),
             denied_numbers=denied,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One call of ``/v1/statistics/``.
+
+    ``cost_per_minute`` is the API's ``cost`` (the rate of the destination) and
+    ``bill_cost`` its ``billcost`` (what the call cost). ``from_``/``to`` arrive as
+    numbers or strings and are kept as text; ``disposition`` is Zadarma's word
+    (``answered``, ``busy``, ``no answer``, ``cancel``, ``failed``...).
+    """
+
+    id: str
+    call_start: datetime | None
+    from_: str
+    to: str
+    disposition: str
+    bill_seconds: int
+    sip: str | None = None
+    description: str | None = None
+    cost_per_minute: float | None = None
+    bill_cost: float | None = None
+    currency: str | None = None
+    hangup_cause: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Return whether the call was answered."""
+        return self.disposition == "answered"
+
+    @classmethod
+    def from_dict(cls, data: JsonObject) -> Self:
+        """Parse one item (numbers as numbers or strings, key order free)."""
+        return cls(
+            id=_str(data["id"]),
+            call_start=parse_datetime(data.get("callstart")),
+            from_=_str(data["from"]),
+            to=_str(data["to"]),
+            disposition=str(data.get("disposition") or "").strip().lower(),
+            bill_seconds=_optional_int(data.get("billseconds")) or 0,
+            sip=_optional_str(data.get("sip")),
+            description=_optional_str(data.get("description")),
+            cost_per_minute=_optional_float(data.get("cost")),
+            bill_cost=_optional_float(data.get("billcost")),
+            currency=_optional_str(data.get("currency")),
+            hangup_cause=_optional_str(data.get("hangupcause")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CallHistory:
+    """A page of ``/v1/statistics/``: the period Zadarma answered for, and its calls."""
+
+    start: datetime | None
+    end: datetime | None
+    calls: tuple[CallRecord, ...]
+
+    @classmethod
+    def from_dict(cls, data: JsonObject) -> Self:
+        """Parse the reply (``stats`` null or missing is no call)."""
+        stats = data.get("stats") or []
+        if not isinstance(stats, list):
+            raise TypeError("stats is not a list")
+        return cls(
+            start=parse_datetime(data.get("start")),
+            end=parse_datetime(data.get("end")),
+            calls=tuple(CallRecord.from_dict(item) for item in stats),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CallCost:
+    """A total of ``/v1/statistics/`` with ``cost_only``: money and billed seconds."""
+
+    cost: float
+    currency: str | None
+    seconds: int
+
+    @classmethod
+    def from_dict(cls, data: JsonObject) -> Self:
+        """Parse one item."""
+        return cls(
+            cost=_float(data.get("cost") or 0),
+            currency=_optional_str(data.get("currency")),
+            seconds=_optional_int(data.get("seconds")) or 0,
         )
