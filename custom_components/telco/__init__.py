@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .coordinator import TelcoConfigEntry
+from .coordinator import TelcoConfigEntry, call_cursor_store
 from .entity import ItemTracker, register_account_device
 from .operators import operator_of
 from .repairs import async_delete_issues
@@ -47,8 +47,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
-    """Delete the account's repair issues with it."""
+    """Delete the account's repair issues and call-record cursor with it."""
     async_delete_issues(hass, entry)
+    # Added again, the account starts afresh instead of replaying the calls in between.
+    await call_cursor_store(hass, entry).async_remove()
 
 
 async def async_remove_config_entry_device(

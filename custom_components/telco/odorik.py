@@ -38,6 +38,7 @@ from .coordinator import (
     DataUsage,
     OdorikAccountCoordinator,
     OdorikActiveCallsCoordinator,
+    OdorikCallsCoordinator,
     OdorikMobileDataCoordinator,
     OdorikRoutingCoordinator,
     OdorikRuntimeData,
@@ -89,6 +90,7 @@ def _start(
         client=client,
         account=OdorikAccountCoordinator(hass, entry, client),
         active_calls=OdorikActiveCallsCoordinator(hass, entry, client),
+        calls=OdorikCallsCoordinator(hass, entry, client),
         mobile_data=OdorikMobileDataCoordinator(hass, entry, client),
         routing=OdorikRoutingCoordinator(hass, entry, client),
     )
@@ -386,6 +388,7 @@ def _diagnostics(data: Data) -> dict[str, Any]:
         "active_calls": [asdict(call) for call in data.active_calls.data],
         "mobile_data": [asdict(usage) for usage in data.mobile_data.data.values()],
         "public_numbers": [asdict(routing) for routing in data.routing.data.values()],
+        "call_cursor": data.calls.cursor.as_dict() if data.calls.cursor else None,
     }
 
 
