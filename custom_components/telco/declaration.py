@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .button import TelcoButtonDescription
     from .coordinator import TelcoConfigEntry, TelcoRuntimeData
     from .entity import Subject
+    from .event import TelcoEventDescription
     from .select import TelcoSelectDescription
     from .sensor import TelcoSensorDescription
     from .switch import TelcoSwitchDescription
@@ -67,6 +68,7 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     selects: tuple[TelcoSelectDescription[DataT], ...] = ()
     buttons: tuple[TelcoButtonDescription[DataT], ...] = ()
     texts: tuple[TelcoTextDescription[DataT], ...] = ()
+    events: tuple[TelcoEventDescription[DataT], ...] = ()
     # The last poll of each coordinator, for diagnostics (redacted by the caller).
     diagnostics: Callable[[DataT], dict[str, Any]]
     # Anything else to follow while the entry is loaded (e.g. repair issues).
