@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,10 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.telco.api import OdorikClient
 from custom_components.telco.api.odorik_models import Call
 from custom_components.telco.odorik import call_event_type as odorik_event_type
+from custom_components.telco.zadarma import (
+    call_attributes as zadarma_attributes,
+    call_event_type as zadarma_event_type,
+)
 from tests.common import FROZEN_NOW, advance, entities_of, setup_entry
 from tests.conftest import ODORIK_PASSWORD, ODORIK_USER
 from tests.simulator import SimulatorServer
@@ -336,3 +341,52 @@ def odorik_record(**fields: Any) -> Call:
 )
 def test_odorik_record_kinds(fields: dict[str, Any], event_type: str | None) -> None:
     assert odorik_event_type(odorik_record(**fields)) == event_type
+
+
+@dataclass(frozen=True)
+class StatisticsRecord:
+    """A ``/v1/statistics/`` record, as the Zadarma client's model carries it."""
+
+    id: str
+    callstart: datetime
+    from_: str = "420777123456"
+    to: str = "442037691880"
+    sip: str = "100001"
+    disposition: str = "answered"
+    billseconds: int = 42
+    billcost: float = 0.0
+    currency: str = "USD"
+
+
+@pytest.mark.parametrize(
+    ("to", "disposition", "event_type"),
+    [
+        ("442037691880", "answered", "incoming_answered"),
+        ("+44 20 3769 1880", "no answer", "incoming_missed"),
+        ("100001", "busy", "incoming_missed"),
+        ("420601234567", "answered", "outgoing"),
+        ("420601234567", "no answer", "outgoing"),
+    ],
+)
+def test_zadarma_call_kinds(to: str, disposition: str, event_type: str) -> None:
+    record = StatisticsRecord(
+        id="a1", callstart=datetime(2026, 11, 15, tzinfo=UTC), to=to, disposition=disposition
+    )
+    assert zadarma_event_type({"442037691880", "100001"}, record) == event_type
+
+
+def test_zadarma_call_details() -> None:
+    record = StatisticsRecord(
+        id="65f1c0de9a2b4c0012345678", callstart=datetime(2026, 11, 15, 9, 58, tzinfo=UTC)
+    )
+    assert zadarma_attributes(record) == {
+        "source_number": "420777123456",
+        "destination_number": "442037691880",
+        "sip": "100001",
+        "length": 42,
+        "price": 0.0,
+        "currency": "USD",
+        "disposition": "answered",
+        "time": "2026-11-15T09:58:00+00:00",
+        "record_id": "65f1c0de9a2b4c0012345678",
+    }
