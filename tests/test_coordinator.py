@@ -1,13 +1,20 @@
-"""The month-to-date mobile data ledger, and how client errors are translated."""
+"""The mobile data ledger, the Zadarma call cursor, and how client errors are translated."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ServiceValidationError
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.api import (
     TelcoApiError,
@@ -17,9 +24,14 @@ from custom_components.telco.api import (
     TelcoValidationError,
 )
 from custom_components.telco.api.odorik_models import MobileDataRecord
+from custom_components.telco.api.zadarma import ZadarmaClient
 from custom_components.telco.coordinator import (
+    STATISTICS_LOOKBACK,
+    STATISTICS_MAX_PERIOD,
     DataUsage,
     MobileDataLedger,
+    StatisticsCursor,
+    ZadarmaCallsCoordinator,
     change_error,
     month_start,
     poll_error,
@@ -110,3 +122,127 @@ def test_every_client_error_of_a_change_is_translated(error: TelcoError, key: st
     translated = change_error(error)
     assert translated.translation_key == key
     assert isinstance(translated, ServiceValidationError) == isinstance(error, TelcoValidationError)
+
+
+@dataclass(frozen=True)
+class StatisticsRecord:
+    """A ``/v1/statistics/`` record, as the Zadarma client's model carries it."""
+
+    id: str
+    callstart: datetime
+    from_: str = "420777123456"
+    to: str = "442037691880"
+    sip: str = "100001"
+    disposition: str = "answered"
+    billseconds: int = 42
+    billcost: float = 0.0
+    currency: str = "USD"
+
+
+START = datetime(2026, 11, 15, 10, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    return START + timedelta(minutes=minutes)
+
+
+def test_statistics_cursor_tells_each_call_once_also_one_listed_late() -> None:
+    cursor = StatisticsCursor.starting(START)
+    assert cursor.period(at(1)) == (START, at(1))
+
+    short = StatisticsRecord("b", at(0.5))
+    history = StatisticsRecord("old", at(-1))
+    new, cursor = cursor.take([history, short, short], at(1))
+    assert new == [short]
+
+    # A call that began before the last read ended after it: the next read looks
+    # back and finds it, without telling the short one again.
+    long = StatisticsRecord("a", at(0.2))
+    start, end = cursor.period(at(2))
+    assert (start, end) == (START, at(2))
+    new, cursor = cursor.take([long, short], end)
+    assert new == [long]
+    assert set(cursor.seen) == {"a", "b"}
+
+    # Hours later, what began before the look-back is forgotten: no read returns it.
+    start, end = cursor.period(at(7 * 60))
+    assert start == START
+    new, cursor = cursor.take([], end)
+    assert new == []
+    assert cursor.seen == {}
+    assert cursor.period(at(7 * 60 + 1))[0] == at(7 * 60) - STATISTICS_LOOKBACK
+
+
+def test_statistics_cursor_sorts_oldest_first_and_catches_up_a_month_at_most() -> None:
+    cursor = StatisticsCursor.starting(START)
+    later, earlier = StatisticsRecord("z", at(3)), StatisticsRecord("y", at(2))
+    same_second = StatisticsRecord("x", at(3))
+    new, cursor = cursor.take([later, earlier, same_second], at(4))
+    assert new == [earlier, same_second, later]
+
+    # After a pause of two months the first read covers 28 days, the next the rest.
+    now = at(4) + timedelta(days=60)
+    start, end = cursor.period(now)
+    assert end - start == STATISTICS_MAX_PERIOD
+    _, cursor = cursor.take([], end)
+    assert cursor.period(now)[0] == end - STATISTICS_LOOKBACK
+
+
+def test_statistics_cursor_survives_storage() -> None:
+    cursor = StatisticsCursor.starting(START)
+    _, cursor = cursor.take([StatisticsRecord("a", at(1))], at(2))
+    assert StatisticsCursor.from_dict(json.loads(json.dumps(cursor.as_dict()))) == cursor
+
+
+class FakeStatistics:
+    """Stands in for the Zadarma client's statistics method: the calls it holds, by period."""
+
+    def __init__(self) -> None:
+        self.records: list[StatisticsRecord] = []
+        self.periods: list[tuple[datetime, datetime]] = []
+
+    async def fetch(
+        self, client: ZadarmaClient, start: datetime, end: datetime
+    ) -> list[StatisticsRecord]:
+        self.periods.append((start, end))
+        return [record for record in self.records if start <= record.callstart <= end]
+
+
+async def test_zadarma_calls_coordinator_reads_calls_new_since_its_stored_cursor(
+    hass: HomeAssistant,
+    zadarma_entry: MockConfigEntry,
+    session: aiohttp.ClientSession,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    freezer.move_to(START)
+    zadarma_entry.add_to_hass(hass)
+    client = ZadarmaClient(session, "key", "secret")
+    statistics = FakeStatistics()
+    statistics.records.append(StatisticsRecord("history", at(-5)))
+    coordinator = ZadarmaCallsCoordinator(hass, zadarma_entry, client, statistics.fetch)
+    # The statistics limit decides, not the options.
+    assert coordinator.update_interval == timedelta(minutes=1)
+
+    # The first refresh reads nothing and starts now.
+    await coordinator.async_refresh()
+    assert coordinator.data.records == ()
+    assert statistics.periods == []
+
+    call = StatisticsRecord("a", at(0.5))
+    statistics.records.append(call)
+    freezer.move_to(at(1))
+    await coordinator.async_refresh()
+    assert coordinator.data.records == (call,)
+    assert statistics.periods == [(START, at(1))]
+    assert hass_storage["telco.calls.zadarma_453101"]["data"]["seen"] == {"a": at(0.5).isoformat()}
+
+    # A coordinator of the next start takes up the stored cursor: nothing again, and
+    # what came meanwhile.
+    late = StatisticsRecord("b", at(0.8))
+    statistics.records.append(late)
+    restarted = ZadarmaCallsCoordinator(hass, zadarma_entry, client, statistics.fetch)
+    await restarted.async_refresh()
+    freezer.move_to(at(2))
+    await restarted.async_refresh()
+    assert restarted.data.records == (late,)

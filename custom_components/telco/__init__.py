@@ -11,7 +11,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import TelcoConfigEntry
+from .coordinator import TelcoConfigEntry, call_cursor_store
 from .entity import ItemTracker, register_account_device
 from .operators import operator_of
 from .repairs import async_delete_issues
@@ -21,6 +21,7 @@ PLATFORMS = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.NOTIFY,
+    Platform.EVENT,
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
@@ -60,8 +61,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
-    """Delete the account's repair issues with it."""
+    """Delete the account's repair issues and call-record cursor with it."""
     async_delete_issues(hass, entry)
+    # Added again, the account starts afresh instead of replaying the calls in between.
+    await call_cursor_store(hass, entry).async_remove()
 
 
 async def async_remove_config_entry_device(

@@ -36,6 +36,12 @@ INTERVAL_LIMITS: Final = {
     CONF_SLOW_INTERVAL: (300, 86400),
 }
 
+# Zadarma allows 3 requests a minute to its statistics methods (100 to the others), and
+# a refusal stops every request of the key for a minute. Reading the call statistics
+# once a minute, and not as the user chooses, leaves room for two more: another page
+# of a busy period, or a refresh asked for by hand.
+ZADARMA_STATISTICS_INTERVAL: Final = timedelta(minutes=1)
+
 # Odorik books mobile data and months in Prague time.
 ODORIK_TIMEZONE: Final = ZoneInfo("Europe/Prague")
 ODORIK_CURRENCY: Final = "CZK"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Concatenate, override
+from typing import TYPE_CHECKING, Any, Concatenate, Protocol, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -16,6 +17,7 @@ from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
 )
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -28,6 +30,7 @@ from .api import (
 from .api.odorik import OdorikClient
 from .api.odorik_models import (
     ActiveCall,
+    Call,
     CallStatistics,
     MobileDataRecord,
     PublicNumber,
@@ -46,6 +49,7 @@ from .const import (
     DOMAIN,
     LOGGER,
     ODORIK_TIMEZONE,
+    ZADARMA_STATISTICS_INTERVAL,
 )
 
 if TYPE_CHECKING:
@@ -75,6 +79,7 @@ class OdorikRuntimeData(TelcoRuntimeData):
     client: OdorikClient
     account: OdorikAccountCoordinator
     active_calls: OdorikActiveCallsCoordinator
+    calls: OdorikCallsCoordinator
     mobile_data: OdorikMobileDataCoordinator
     routing: OdorikRoutingCoordinator
 
@@ -82,7 +87,7 @@ class OdorikRuntimeData(TelcoRuntimeData):
     @override
     def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
         """Return every coordinator, e.g. to apply new poll intervals."""
-        return (self.account, self.active_calls, self.mobile_data, self.routing)
+        return (self.account, self.active_calls, self.calls, self.mobile_data, self.routing)
 
 
 @dataclass(kw_only=True)
@@ -261,6 +266,87 @@ def day_start(moment: datetime) -> datetime:
     """Return the start of ``moment``'s day in Prague time."""
     local = moment.astimezone(ODORIK_TIMEZONE)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+# --- Call records --------------------------------------------------------------------------
+
+CALL_CURSOR_VERSION = 1
+
+
+def call_cursor_store(hass: HomeAssistant, entry: TelcoConfigEntry) -> Store[dict[str, Any]]:
+    """Return where an account's call-record cursor is kept: named by the account, not the entry."""
+    return Store(hass, CALL_CURSOR_VERSION, f"{DOMAIN}.calls.{entry.unique_id}")
+
+
+class CallCursor(Protocol):
+    """How far an operator's call records were read, as kept in storage."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the cursor as JSON-able data."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallBatch[RecordT]:
+    """The records one poll found new, oldest first. Every poll makes a new batch."""
+
+    records: tuple[RecordT, ...] = ()
+
+
+class CallRecordsCoordinator[RecordT, CursorT: CallCursor, ClientT](
+    TelcoCoordinator[CallBatch[RecordT], ClientT]
+):
+    """The call records new since a cursor that outlives restarts, each told once.
+
+    The first refresh, during setup, reads nothing, for no entity listens yet to tell
+    the records: it takes up the stored cursor or, on the very first start, keeps
+    one at this moment, so that no history is replayed. Each poll then reads what is
+    new since the cursor and moves it on. A cursor that moved past records is kept
+    before the listeners tell them, and nothing can stop them between the two: a
+    restart neither repeats nor loses a record.
+    """
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: ClientT) -> None:
+        """Start without a cursor; the first refresh finds it."""
+        super().__init__(hass, entry, client)
+        self._store = call_cursor_store(hass, entry)
+        self.cursor: CursorT | None = None
+
+    @map_client_errors
+    async def _async_update_data(self) -> CallBatch[RecordT]:
+        if self.cursor is None:
+            self.cursor = await self._async_find_cursor()
+            return CallBatch()
+        records, cursor = await self._read_new(self.cursor, dt_util.utcnow())
+        if records:
+            # A write that fails fails the poll: nothing is told, and the next poll
+            # reads the same records again.
+            await self._store.async_save(cursor.as_dict())
+        self.cursor = cursor
+        return CallBatch(records=tuple(records))
+
+    async def _async_find_cursor(self) -> CursorT:
+        """Return the stored cursor, or keep and return the cursor of a first start."""
+        if (stored := await self._store.async_load()) is not None:
+            return self._load_cursor(stored)
+        cursor = self._start_cursor(dt_util.utcnow())
+        await self._store.async_save(cursor.as_dict())
+        return cursor
+
+    @abstractmethod
+    def _start_cursor(self, now: datetime) -> CursorT:
+        """Return the cursor of a first start: nothing before ``now`` is new."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def _load_cursor(self, stored: Mapping[str, Any]) -> CursorT:
+        """Return the cursor that was stored."""
+        raise NotImplementedError
+
+    @abstractmethod
+    async def _read_new(self, cursor: CursorT, now: datetime) -> tuple[Sequence[RecordT], CursorT]:
+        """Return the records new since ``cursor``, oldest first, and the cursor past them."""
+        raise NotImplementedError
 
 
 # --- Odorik -------------------------------------------------------------------------------
@@ -495,6 +581,60 @@ class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], 
         return PublicNumberRouting(number=number, routes=routes, ringings=ringings)
 
 
+@dataclass(frozen=True, kw_only=True)
+class OdorikCallCursor:
+    """How far the call history was read: past record ``last_id``.
+
+    Before the first record after the very first start there is no id to read
+    past; the history is then read by time, from that start (``since``).
+    """
+
+    since: datetime
+    last_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the cursor as JSON-able data."""
+        return {"since": self.since.isoformat(), "last_id": self.last_id}
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> OdorikCallCursor:
+        """Return the cursor kept by ``as_dict``."""
+        return cls(since=datetime.fromisoformat(stored["since"]), last_id=stored["last_id"])
+
+
+class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, OdorikClient]):
+    """Calls and SMS new in the call history (``since_id``, every page).
+
+    Polled as often as the calls in progress: a call enters the history when it
+    leaves them, and a poll past the last id costs one request, usually empty.
+    """
+
+    interval_option = CONF_ACTIVE_CALLS_INTERVAL
+
+    @override
+    def _start_cursor(self, now: datetime) -> OdorikCallCursor:
+        return OdorikCallCursor(since=now)
+
+    @override
+    def _load_cursor(self, stored: Mapping[str, Any]) -> OdorikCallCursor:
+        return OdorikCallCursor.from_dict(stored)
+
+    @override
+    async def _read_new(
+        self, cursor: OdorikCallCursor, now: datetime
+    ) -> tuple[Sequence[Call], OdorikCallCursor]:
+        if cursor.last_id is None:
+            calls = await self.client.get_calls(start=cursor.since, end=now, include_sms=True)
+        else:
+            calls = await self.client.get_calls(since_id=cursor.last_id, include_sms=True)
+        if not calls:
+            return (), cursor
+        # Ids follow the order records are written (when a call ends); oldest first
+        # is by when it began.
+        ordered = sorted(calls, key=lambda call: (call.date, call.id))
+        return ordered, replace(cursor, last_id=max(call.id for call in calls))
+
+
 # --- Zadarma ------------------------------------------------------------------------------
 
 
@@ -548,3 +688,171 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
         # The single-number answer carries no ``type``; keep the one the list gave.
         numbers = {**self.data.numbers, number: replace(fresh, type=known.type)}
         self.async_set_updated_data(replace(self.data, numbers=numbers))
+
+
+class ZadarmaCallRecord(Protocol):
+    """What a call event needs of a ``/v1/statistics/`` record (the client's model has it)."""
+
+    @property
+    def id(self) -> str:
+        """Return the record's id, unique among the account's calls."""
+        raise NotImplementedError
+
+    @property
+    def sip(self) -> str:
+        """Return the SIP line the call went through."""
+        raise NotImplementedError
+
+    @property
+    def callstart(self) -> datetime:
+        """Return when the call began."""
+        raise NotImplementedError
+
+    @property
+    def from_(self) -> str:
+        """Return the calling number."""
+        raise NotImplementedError
+
+    @property
+    def to(self) -> str:
+        """Return the called number."""
+        raise NotImplementedError
+
+    @property
+    def disposition(self) -> str:
+        """Return how the call ended (``answered``, ``busy``, ``no answer`` …)."""
+        raise NotImplementedError
+
+    @property
+    def billseconds(self) -> int:
+        """Return the billed length in seconds."""
+        raise NotImplementedError
+
+    @property
+    def billcost(self) -> float:
+        """Return what the call cost."""
+        raise NotImplementedError
+
+    @property
+    def currency(self) -> str:
+        """Return the currency of ``billcost``."""
+        raise NotImplementedError
+
+
+# Reads the records of calls that began between two moments, every page of them.
+type StatisticsFetch = Callable[
+    [ZadarmaClient, datetime, datetime], Awaitable[Sequence[ZadarmaCallRecord]]
+]
+
+# Statistics list a call once it has ended, dated by its start: each read looks back
+# this far for calls that were still going on at the last one. Longer calls are rare
+# enough, and each poll still costs one request for fewer than 1000 calls in that time.
+STATISTICS_LOOKBACK = timedelta(hours=6)
+# Zadarma answers for at most a month per request; a longer pause is read in steps.
+STATISTICS_MAX_PERIOD = timedelta(days=28)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatisticsCursor:
+    """How far Zadarma's call statistics were read, exactly.
+
+    A long call appears behind shorter ones already read, so each read starts
+    ``STATISTICS_LOOKBACK`` before the end of the last one (``read_until``) and skips
+    the records already told, whose ids are kept (with their start) for as long as a
+    read can return them again. Calls that began before ``since``, the very first
+    start, are history.
+    """
+
+    since: datetime
+    read_until: datetime
+    seen: Mapping[str, datetime] = field(default_factory=dict)
+
+    @classmethod
+    def starting(cls, now: datetime) -> StatisticsCursor:
+        """Return the cursor of a first start: nothing before ``now`` is new."""
+        return cls(since=now, read_until=now)
+
+    def period(self, now: datetime) -> tuple[datetime, datetime]:
+        """Return the start and end of the next read."""
+        start = max(self.since, self.read_until - STATISTICS_LOOKBACK)
+        return start, min(now, start + STATISTICS_MAX_PERIOD)
+
+    def take(
+        self, records: Sequence[ZadarmaCallRecord], end: datetime
+    ) -> tuple[list[ZadarmaCallRecord], StatisticsCursor]:
+        """Return the new records of a read up to ``end``, oldest first, and the next cursor."""
+        # A record may come twice when calls end while the pages of a read are fetched.
+        fresh = {
+            record.id: record
+            for record in records
+            if record.id not in self.seen and record.callstart >= self.since
+        }
+        new = sorted(fresh.values(), key=lambda record: (record.callstart, record.id))
+        # The next read starts here; what began before it cannot come back.
+        horizon = max(self.since, end - STATISTICS_LOOKBACK)
+        seen = {
+            record_id: start
+            for record_id, start in (
+                *self.seen.items(),
+                *((record.id, record.callstart) for record in new),
+            )
+            if start >= horizon
+        }
+        return new, replace(self, read_until=end, seen=seen)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the cursor as JSON-able data."""
+        return {
+            "since": self.since.isoformat(),
+            "read_until": self.read_until.isoformat(),
+            "seen": {record_id: start.isoformat() for record_id, start in self.seen.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> StatisticsCursor:
+        """Return the cursor kept by ``as_dict``."""
+        return cls(
+            since=datetime.fromisoformat(stored["since"]),
+            read_until=datetime.fromisoformat(stored["read_until"]),
+            seen={
+                record_id: datetime.fromisoformat(start)
+                for record_id, start in stored["seen"].items()
+            },
+        )
+
+
+class ZadarmaCallsCoordinator(
+    CallRecordsCoordinator[ZadarmaCallRecord, StatisticsCursor, ZadarmaClient]
+):
+    """Calls new in Zadarma's call statistics, read with ``fetch``."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: TelcoConfigEntry,
+        client: ZadarmaClient,
+        fetch: StatisticsFetch,
+    ) -> None:
+        """Read the statistics with ``fetch``."""
+        super().__init__(hass, entry, client)
+        self._fetch = fetch
+
+    @override
+    def interval_from(self, options: Mapping[str, Any]) -> timedelta:
+        """Poll at the one interval that keeps within Zadarma's statistics limit."""
+        return ZADARMA_STATISTICS_INTERVAL
+
+    @override
+    def _start_cursor(self, now: datetime) -> StatisticsCursor:
+        return StatisticsCursor.starting(now)
+
+    @override
+    def _load_cursor(self, stored: Mapping[str, Any]) -> StatisticsCursor:
+        return StatisticsCursor.from_dict(stored)
+
+    @override
+    async def _read_new(
+        self, cursor: StatisticsCursor, now: datetime
+    ) -> tuple[Sequence[ZadarmaCallRecord], StatisticsCursor]:
+        start, end = cursor.period(now)
+        return cursor.take(await self._fetch(self.client, start, end), end)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .coordinator import TelcoConfigEntry, TelcoRuntimeData
     from .entity import Subject
     from .notify import TelcoNotifyDescription
+    from .event import TelcoEventDescription
     from .select import TelcoSelectDescription
     from .sensor import TelcoSensorDescription
     from .switch import TelcoSwitchDescription
@@ -86,6 +87,7 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     notifiers: tuple[TelcoNotifyDescription[DataT], ...] = ()
     # The service actions this operator offers, by name (services.py registers them all).
     actions: Mapping[str, OperatorAction[DataT]] = field(default_factory=dict)
+    events: tuple[TelcoEventDescription[DataT], ...] = ()
     # The last poll of each coordinator, for diagnostics (redacted by the caller).
     diagnostics: Callable[[DataT], dict[str, Any]]
     # Anything else to follow while the entry is loaded (e.g. repair issues).

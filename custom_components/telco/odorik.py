@@ -24,7 +24,15 @@ from homeassistant.core import HomeAssistant
 from .action_input import odorik_number
 from .api import TelcoError
 from .api.odorik import DEFAULT_ODORIK_URL, OdorikClient
-from .api.odorik_models import ActiveCall, SimCard, SimCardUpdate, SimState
+from .api.odorik_models import (
+    ActiveCall,
+    Call,
+    CallDirection,
+    CallStatus,
+    SimCard,
+    SimCardUpdate,
+    SimState,
+)
 from .binary_sensor import TelcoBinarySensorDescription
 from .button import TelcoButtonDescription
 from .const import (
@@ -39,6 +47,7 @@ from .coordinator import (
     DataUsage,
     OdorikAccountCoordinator,
     OdorikActiveCallsCoordinator,
+    OdorikCallsCoordinator,
     OdorikMobileDataCoordinator,
     OdorikRoutingCoordinator,
     OdorikRuntimeData,
@@ -48,6 +57,7 @@ from .declaration import AccountIdentity, Operator
 from .entity import DeviceFacts, Subject, account_subject, display_number
 from .notify import TelcoNotifyDescription
 from .odorik_actions import ACTIONS, send_sms
+from .event import TelcoEventDescription
 from .select import TelcoSelectDescription
 from .sensor import TelcoSensorDescription
 from .switch import TelcoSwitchDescription
@@ -92,6 +102,7 @@ def _start(
         client=client,
         account=OdorikAccountCoordinator(hass, entry, client),
         active_calls=OdorikActiveCallsCoordinator(hass, entry, client),
+        calls=OdorikCallsCoordinator(hass, entry, client),
         mobile_data=OdorikMobileDataCoordinator(hass, entry, client),
         routing=OdorikRoutingCoordinator(hass, entry, client),
     )
@@ -389,6 +400,68 @@ NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (
 )
 
 
+# --- Events: each call and SMS in the call history ---------------------------------------
+
+CALL_EVENT_TYPES = [
+    "incoming_answered",
+    "incoming_missed",
+    "outgoing",
+    "redirected",
+    "sms_received",
+    "sms_sent",
+]
+
+
+def call_event_type(call: Call) -> str | None:
+    """Tell the kind of a call-history record, or None for a direction Odorik never documented.
+
+    SMS rows carry no direction when the account sent them, so only an incoming
+    one counts as received.
+    """
+    if call.is_sms:
+        return "sms_received" if call.direction == CallDirection.IN else "sms_sent"
+    if call.direction == CallDirection.IN:
+        return "incoming_missed" if call.status == CallStatus.MISSED else "incoming_answered"
+    if call.direction == CallDirection.OUT:
+        return "outgoing"
+    if call.direction == CallDirection.REDIRECTED:
+        return "redirected"
+    return None
+
+
+def call_attributes(call: Call) -> dict[str, Any]:
+    """Describe a call-history record, its numbers as Odorik wrote them."""
+    return {
+        "source_number": call.source_number,
+        "destination_number": call.destination_number,
+        "line": call.line,
+        "length": call.length,
+        "price": call.price,
+        "time": call.date.isoformat(),
+        "record_id": call.id,
+    }
+
+
+def _call_events(data: Data, _item: str) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (event_type, call_attributes(call))
+        for call in data.calls.data.records
+        if (event_type := call_event_type(call)) is not None
+    ]
+
+
+EVENTS: tuple[TelcoEventDescription[Data], ...] = (
+    TelcoEventDescription(
+        key="call",
+        translation_key="call",
+        subject=ACCOUNT,
+        coordinator_fn=lambda data: data.calls,
+        event_types=CALL_EVENT_TYPES,
+        events_fn=_call_events,
+    ),
+)
+
+
 def _diagnostics(data: Data) -> dict[str, Any]:
     account = data.account.data
     return {
@@ -399,6 +472,7 @@ def _diagnostics(data: Data) -> dict[str, Any]:
         "active_calls": [asdict(call) for call in data.active_calls.data],
         "mobile_data": [asdict(usage) for usage in data.mobile_data.data.values()],
         "public_numbers": [asdict(routing) for routing in data.routing.data.values()],
+        "call_cursor": data.calls.cursor.as_dict() if data.calls.cursor else None,
     }
 
 
@@ -424,5 +498,6 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     buttons=BUTTONS,
     notifiers=NOTIFIERS,
     actions=ACTIONS,
+    events=EVENTS,
     diagnostics=_diagnostics,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
 import hashlib
 from typing import Any
@@ -17,12 +17,13 @@ from homeassistant.core import HomeAssistant, callback
 
 from .action_input import zadarma_number
 from .api import TelcoApiError
-from .api.zadarma import DEFAULT_ZADARMA_URL, MAX_CALLER_NAME_LENGTH, ZadarmaClient
+from .api.zadarma import DEFAULT_ZADARMA_URL, MAX_CALLER_NAME_LENGTH, ZadarmaClient, digits
 from .binary_sensor import TelcoBinarySensorDescription
 from .const import CONF_ACCOUNT_INTERVAL, CONF_API_SECRET, OPERATOR_ZADARMA
 from .coordinator import (
     TelcoConfigEntry,
     ZadarmaAccountCoordinator,
+    ZadarmaCallRecord,
     ZadarmaRuntimeData,
 )
 from .declaration import AccountIdentity, Operator
@@ -178,6 +179,37 @@ TEXTS: tuple[TelcoTextDescription[Data], ...] = (
         ),
     ),
 )
+
+
+# --- Events: each call in the call statistics ---------------------------------------------
+
+CALL_EVENT_TYPES = ["incoming_answered", "incoming_missed", "outgoing"]
+
+
+def call_event_type(own_numbers: Collection[str], record: ZadarmaCallRecord) -> str:
+    """Tell the kind of a call: incoming when it called one of the account's own numbers.
+
+    The statistics do not say which way a call went; ``own_numbers`` are the
+    account's direct numbers and SIP lines, as digits.
+    """
+    if digits(record.to) in own_numbers:
+        return "incoming_answered" if record.disposition == "answered" else "incoming_missed"
+    return "outgoing"
+
+
+def call_attributes(record: ZadarmaCallRecord) -> dict[str, Any]:
+    """Describe a call, its numbers as Zadarma wrote them."""
+    return {
+        "source_number": record.from_,
+        "destination_number": record.to,
+        "sip": record.sip,
+        "length": record.billseconds,
+        "price": record.billcost,
+        "currency": record.currency,
+        "disposition": record.disposition,
+        "time": record.callstart.isoformat(),
+        "record_id": record.id,
+    }
 
 
 @callback

@@ -1,0 +1,392 @@
+"""The call event: each new call and SMS fired once, oldest first, across restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.telco.api import OdorikClient
+from custom_components.telco.api.odorik_models import Call
+from custom_components.telco.odorik import call_event_type as odorik_event_type
+from custom_components.telco.zadarma import (
+    call_attributes as zadarma_attributes,
+    call_event_type as zadarma_event_type,
+)
+from tests.common import FROZEN_NOW, advance, entities_of, setup_entry
+from tests.conftest import ODORIK_PASSWORD, ODORIK_USER
+from tests.simulator import SimulatorServer
+from tests.simulator.odorik import ODORIK_KEY, SMS_NAME, OdorikSimulator
+
+EVENT = "event.odorik_1234567_call"
+CURSOR_KEY = "telco.calls.odorik_1234567"
+POLL = timedelta(seconds=30)
+CALLS_REQUESTS = "odorik GET /api/v1/calls.json"
+
+
+@pytest.fixture(autouse=True)
+def _frozen(freezer: FrozenDateTimeFactory) -> None:
+    freezer.move_to(FROZEN_NOW)
+
+
+def listen_for_events(hass: HomeAssistant) -> list[Mapping[str, Any]]:
+    """Collect the attributes of each event the call entity fires.
+
+    An event is a state stamped with the moment it fires; a state restored after a
+    restart, or shown again after an outage, keeps the moment of its event.
+    """
+    fired: list[Mapping[str, Any]] = []
+
+    @callback
+    def collect(event: Event[Any]) -> None:
+        state = event.data["new_state"]
+        now = dt_util.utcnow().isoformat(timespec="milliseconds")
+        if event.data["entity_id"] == EVENT and state is not None and state.state == now:
+            fired.append(state.attributes)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, collect)
+    return fired
+
+
+def record_ids(fired: list[Mapping[str, Any]]) -> list[int]:
+    return [attributes["record_id"] for attributes in fired]
+
+
+async def add_call(
+    session: aiohttp.ClientSession, simulator: SimulatorServer, **fields: Any
+) -> dict[str, Any]:
+    """Add a finished call to the Odorik history through the simulator's control endpoint."""
+    async with session.post(f"{simulator.url}/_control/odorik/calls", json=fields) as response:
+        assert response.status == 200
+        record: dict[str, Any] = await response.json()
+        return record
+
+
+def add_row(odorik: OdorikSimulator, date: datetime, direction: str, length: int) -> dict[str, Any]:
+    """Append one finished call to the Odorik history at once."""
+    row = odorik._call_row(
+        date,
+        direction,
+        "00420799799081",
+        "00420601234567",
+        "Česká rep. - mobil",
+        length=length,
+        per_minute=0.59,
+        line=403366,
+    )
+    odorik.calls.append(row)
+    return row
+
+
+def add_history(odorik: OdorikSimulator, count: int) -> list[int]:
+    """Append ``count`` finished calls to the Odorik history at once."""
+    return [add_row(odorik, odorik.clock(), "out", index % 600)["id"] for index in range(count)]
+
+
+async def test_event_entity(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    assert entities_of(hass, odorik_entry, "event") == snapshot
+
+
+async def test_first_start_replays_no_history(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Sixty days of history, the last call ten minutes ago: none of it is an event."""
+    fired = listen_for_events(hass)
+    await setup_entry(hass, odorik_entry)
+    await advance(hass, freezer, POLL)
+
+    assert fired == []
+    assert hass.states.get(EVENT).state == STATE_UNKNOWN
+    assert simulator.control.counts[CALLS_REQUESTS] == 1
+    # The cursor starts at the first start, before any record has an id to follow.
+    assert hass_storage[CURSOR_KEY]["data"] == {"since": FROZEN_NOW, "last_id": None}
+
+
+async def test_new_records_fire_their_kind_with_details(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    session: aiohttp.ClientSession,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    fired = listen_for_events(hass)
+    await setup_entry(hass, odorik_entry)
+    odorik = simulator.app[ODORIK_KEY]
+
+    answered = await add_call(
+        session, simulator, direction="in", length=95, source_number="00420777123456"
+    )
+    await add_call(session, simulator, direction="in", status="missed", length=0)
+    await add_call(
+        session, simulator, direction="out", destination_number="00420601234567", line=403367
+    )
+    await add_call(session, simulator, direction="redirected", destination_number="00420799799081")
+    client = OdorikClient(session, ODORIK_USER, ODORIK_PASSWORD, base_url=simulator.odorik_url)
+    await client.send_sms("00420601234567", "Dinner at seven")
+    received = odorik._sms_row(odorik.clock(), "00420799799081", 403366)
+    received.update(direction="in", source_number="00420601234567")
+    odorik.calls.append(received)
+    await advance(hass, freezer, POLL)
+
+    assert [attributes["event_type"] for attributes in fired] == [
+        "incoming_answered",
+        "incoming_missed",
+        "outgoing",
+        "redirected",
+        "sms_sent",
+        "sms_received",
+    ]
+    assert dict(fired[0]) == {
+        "event_types": [
+            "incoming_answered",
+            "incoming_missed",
+            "outgoing",
+            "redirected",
+            "sms_received",
+            "sms_sent",
+        ],
+        "event_type": "incoming_answered",
+        "source_number": "00420777123456",
+        "destination_number": "00420533533533",
+        "line": 403366,
+        "length": 95,
+        "price": 0.0,
+        "time": "2026-11-15T10:00:00+00:00",
+        "record_id": answered["id"],
+        "friendly_name": "Odorik 1234567 Call",
+    }
+    assert fired[5]["destination_number"] == "00420799799081"
+    assert fired[5]["length"] is None
+    state = hass.states.get(EVENT)
+    assert state.attributes["event_type"] == "sms_received"
+    assert state.attributes["record_id"] == received["id"]
+
+    # Told once: neither a poll of the account (the entity's subject) nor the next
+    # poll of the history tells them again.
+    await odorik_entry.runtime_data.account.async_refresh()
+    await advance(hass, freezer, POLL)
+    assert len(fired) == 6
+
+
+async def test_records_are_told_by_when_the_call_began(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    session: aiohttp.ClientSession,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A long call enters the history after a short one that began later."""
+    fired = listen_for_events(hass)
+    await setup_entry(hass, odorik_entry)
+    first = await add_call(session, simulator, direction="in")
+    await advance(hass, freezer, POLL)
+
+    freezer.tick(timedelta(minutes=10))
+    # Added without a pause, that no poll comes between them.
+    odorik = simulator.app[ODORIK_KEY]
+    short = add_row(odorik, datetime(2026, 11, 15, 10, 8, tzinfo=UTC), "in", length=30)
+    long = add_row(odorik, datetime(2026, 11, 15, 10, 2, tzinfo=UTC), "out", length=420)
+    await advance(hass, freezer, POLL)
+    assert record_ids(fired) == [first["id"], long["id"], short["id"]]
+
+    await advance(hass, freezer, POLL)
+    assert len(fired) == 3
+
+
+async def test_restart_neither_repeats_nor_loses_a_record(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    session: aiohttp.ClientSession,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    fired = listen_for_events(hass)
+    await setup_entry(hass, odorik_entry)
+    entry_id = odorik_entry.entry_id
+
+    # Stopped before any call: the first call made while stopped still counts.
+    assert await hass.config_entries.async_unload(entry_id)
+    freezer.tick(timedelta(minutes=5))
+    first = await add_call(session, simulator, direction="in")
+    assert await hass.config_entries.async_setup(entry_id)
+    await advance(hass, freezer, POLL)
+    assert record_ids(fired) == [first["id"]]
+
+    # Stopped again after it: only what came meanwhile, in order.
+    assert await hass.config_entries.async_unload(entry_id)
+    assert hass_storage[CURSOR_KEY]["data"]["last_id"] == first["id"]
+    assert hass.states.get(EVENT).state == STATE_UNAVAILABLE
+    freezer.tick(timedelta(minutes=5))
+    second = await add_call(session, simulator, direction="out")
+    third = await add_call(session, simulator, direction="in", status="missed")
+    assert await hass.config_entries.async_setup(entry_id)
+    await hass.async_block_till_done()
+    # The last event is shown again, but not fired again.
+    assert hass.states.get(EVENT).attributes["record_id"] == first["id"]
+    await advance(hass, freezer, POLL)
+    assert record_ids(fired) == [first["id"], second["id"], third["id"]]
+
+    await advance(hass, freezer, POLL)
+    assert len(fired) == 3
+
+
+async def test_a_burst_fires_every_record_once_in_order_across_pages(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    session: aiohttp.ClientSession,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    fired = listen_for_events(hass)
+    await setup_entry(hass, odorik_entry)
+    first = await add_call(session, simulator, direction="in")
+    await advance(hass, freezer, POLL)
+    assert record_ids(fired) == [first["id"]]
+
+    burst = add_history(simulator.app[ODORIK_KEY], 2500)
+    requests_before = simulator.control.counts[CALLS_REQUESTS]
+    await advance(hass, freezer, POLL)
+
+    assert record_ids(fired) == [first["id"], *burst]
+    assert {attributes["event_type"] for attributes in fired[1:]} == {"outgoing"}
+    # Odorik pages 2000 records at most: the burst took two requests.
+    assert simulator.control.counts[CALLS_REQUESTS] - requests_before == 2
+    await advance(hass, freezer, POLL)
+    assert len(fired) == 2501
+
+
+async def test_a_failed_poll_loses_nothing(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    session: aiohttp.ClientSession,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    fired = listen_for_events(hass)
+    await setup_entry(hass, odorik_entry)
+    record = await add_call(session, simulator, direction="in")
+
+    simulator.control.faults["odorik"].outage = True
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(EVENT).state == STATE_UNAVAILABLE
+    assert fired == []
+
+    simulator.control.faults["odorik"].outage = False
+    await advance(hass, freezer, POLL)
+    assert record_ids(fired) == [record["id"]]
+
+
+async def test_removing_the_entry_forgets_the_cursor(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    await advance(hass, freezer, POLL)
+    assert CURSOR_KEY in hass_storage
+
+    await hass.config_entries.async_remove(odorik_entry.entry_id)
+    assert CURSOR_KEY not in hass_storage
+
+
+def odorik_record(**fields: Any) -> Call:
+    return Call.from_dict(
+        {
+            "id": 1,
+            "date": "2026-11-15T10:00:00Z",
+            "source_number": "00420555444333",
+            "destination_number": "00420533533533",
+            "destination_name": "Česko v síti",
+            **fields,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "event_type"),
+    [
+        ({"direction": "in", "status": "answered"}, "incoming_answered"),
+        ({"direction": "in", "status": "missed"}, "incoming_missed"),
+        ({"direction": "out", "status": "missed"}, "outgoing"),
+        ({"direction": "redirected"}, "redirected"),
+        ({"destination_name": SMS_NAME}, "sms_sent"),
+        ({"destination_name": SMS_NAME, "direction": "out"}, "sms_sent"),
+        ({"destination_name": SMS_NAME, "direction": "in"}, "sms_received"),
+        ({"direction": "sideways"}, None),
+        ({}, None),
+    ],
+)
+def test_odorik_record_kinds(fields: dict[str, Any], event_type: str | None) -> None:
+    assert odorik_event_type(odorik_record(**fields)) == event_type
+
+
+@dataclass(frozen=True)
+class StatisticsRecord:
+    """A ``/v1/statistics/`` record, as the Zadarma client's model carries it."""
+
+    id: str
+    callstart: datetime
+    from_: str = "420777123456"
+    to: str = "442037691880"
+    sip: str = "100001"
+    disposition: str = "answered"
+    billseconds: int = 42
+    billcost: float = 0.0
+    currency: str = "USD"
+
+
+@pytest.mark.parametrize(
+    ("to", "disposition", "event_type"),
+    [
+        ("442037691880", "answered", "incoming_answered"),
+        ("+44 20 3769 1880", "no answer", "incoming_missed"),
+        ("100001", "busy", "incoming_missed"),
+        ("420601234567", "answered", "outgoing"),
+        ("420601234567", "no answer", "outgoing"),
+    ],
+)
+def test_zadarma_call_kinds(to: str, disposition: str, event_type: str) -> None:
+    record = StatisticsRecord(
+        id="a1", callstart=datetime(2026, 11, 15, tzinfo=UTC), to=to, disposition=disposition
+    )
+    assert zadarma_event_type({"442037691880", "100001"}, record) == event_type
+
+
+def test_zadarma_call_details() -> None:
+    record = StatisticsRecord(
+        id="65f1c0de9a2b4c0012345678", callstart=datetime(2026, 11, 15, 9, 58, tzinfo=UTC)
+    )
+    assert zadarma_attributes(record) == {
+        "source_number": "420777123456",
+        "destination_number": "442037691880",
+        "sip": "100001",
+        "length": 42,
+        "price": 0.0,
+        "currency": "USD",
+        "disposition": "answered",
+        "time": "2026-11-15T09:58:00+00:00",
+        "record_id": "65f1c0de9a2b4c0012345678",
+    }
