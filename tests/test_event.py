@@ -27,6 +27,7 @@ from tests.common import FROZEN_NOW, advance, entities_of, setup_entry
 from tests.conftest import ODORIK_PASSWORD, ODORIK_USER
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY, SMS_NAME, OdorikSimulator
+from tests.simulator.zadarma import ZADARMA_KEY
 
 EVENT = "event.odorik_1234567_call"
 CURSOR_KEY = "telco.calls.odorik_1234567"
@@ -390,3 +391,66 @@ def test_zadarma_call_details() -> None:
         "time": "2026-11-15T09:58:00+00:00",
         "record_id": "65f1c0de9a2b4c0012345678",
     }
+
+
+# -- Zadarma, from the call statistics -----------------------------------------------------
+
+ZADARMA_EVENT = "event.zadarma_453101_call"
+ZADARMA_POLL = timedelta(seconds=60)
+
+
+def listen_for_zadarma_events(hass: HomeAssistant) -> list[tuple[str, Mapping[str, Any]]]:
+    """Collect the type and attributes of each event the Zadarma call entity fires."""
+    fired: list[tuple[str, Mapping[str, Any]]] = []
+
+    @callback
+    def collect(event: Event[Any]) -> None:
+        state = event.data["new_state"]
+        now = dt_util.utcnow().isoformat(timespec="milliseconds")
+        if event.data["entity_id"] == ZADARMA_EVENT and state is not None and state.state == now:
+            fired.append((state.attributes["event_type"], state.attributes))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, collect)
+    return fired
+
+
+async def test_zadarma_calls_fire_once_each_without_replaying_history(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    zadarma = simulator.app[ZADARMA_KEY].demo
+    fired = listen_for_zadarma_events(hass)
+    await setup_entry(hass, zadarma_entry)
+    await advance(hass, freezer, ZADARMA_POLL)
+    # The seeded statistics are history: nothing fires.
+    assert fired == []
+
+    start = dt_util.utcnow()
+    zadarma.add_call(
+        from_="420777123456", to="48221234567", billseconds=61, cost=0.1, callstart=start
+    )
+    zadarma.add_call(
+        from_="420608000111",
+        to="48221234567",
+        disposition="no answer",
+        callstart=start + timedelta(seconds=5),
+    )
+    zadarma.add_call(
+        from_="100001", to="420777123456", billseconds=30, callstart=start + timedelta(seconds=9)
+    )
+    await advance(hass, freezer, ZADARMA_POLL)
+
+    assert [event_type for event_type, _ in fired] == [
+        "incoming_answered",
+        "incoming_missed",
+        "outgoing",
+    ]
+    answered = fired[0][1]
+    assert answered["source_number"] == "420777123456"
+    assert answered["length"] == 61
+
+    # The next poll reads them again (a look-back window) and fires none twice.
+    await advance(hass, freezer, ZADARMA_POLL)
+    assert len(fired) == 3

@@ -96,12 +96,13 @@ class ZadarmaRuntimeData(TelcoRuntimeData):
 
     client: ZadarmaClient
     account: ZadarmaAccountCoordinator
+    calls: ZadarmaCallsCoordinator
 
     @property
     @override
     def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
         """Return every coordinator, e.g. to apply new poll intervals."""
-        return (self.account,)
+        return (self.account, self.calls)
 
 
 type TelcoConfigEntry = ConfigEntry[TelcoRuntimeData]

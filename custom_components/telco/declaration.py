@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from .button import TelcoButtonDescription
     from .coordinator import TelcoConfigEntry, TelcoRuntimeData
     from .entity import Subject
-    from .notify import TelcoNotifyDescription
     from .event import TelcoEventDescription
+    from .notify import TelcoNotifyDescription
     from .select import TelcoSelectDescription
     from .sensor import TelcoSensorDescription
     from .switch import TelcoSwitchDescription

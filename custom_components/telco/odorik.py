@@ -55,9 +55,9 @@ from .coordinator import (
 )
 from .declaration import AccountIdentity, Operator
 from .entity import DeviceFacts, Subject, account_subject, display_number
+from .event import TelcoEventDescription
 from .notify import TelcoNotifyDescription
 from .odorik_actions import ACTIONS, send_sms
-from .event import TelcoEventDescription
 from .select import TelcoSelectDescription
 from .sensor import TelcoSensorDescription
 from .switch import TelcoSwitchDescription
