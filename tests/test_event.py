@@ -40,20 +40,29 @@ def _frozen(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to(FROZEN_NOW)
 
 
-def listen_for_events(hass: HomeAssistant) -> list[Mapping[str, Any]]:
+def listen_for_events(hass: HomeAssistant, entity_id: str = EVENT) -> list[Mapping[str, Any]]:
     """Collect the attributes of each event the call entity fires.
 
-    An event is a state stamped with the moment it fires; a state restored after a
-    restart, or shown again after an outage, keeps the moment of its event.
+    An event is a state stamped with the moment it fires: the same moment for the
+    events of one poll before Home Assistant 2026.10, a millisecond apart from then on.
+    A state restored after a restart, or shown again after an outage, keeps the moment
+    and the details of its event and is not a new one.
     """
     fired: list[Mapping[str, Any]] = []
+    latest = [dt_util.utcnow() - timedelta(milliseconds=1)]
 
     @callback
     def collect(event: Event[Any]) -> None:
         state = event.data["new_state"]
-        now = dt_util.utcnow().isoformat(timespec="milliseconds")
-        if event.data["entity_id"] == EVENT and state is not None and state.state == now:
-            fired.append(state.attributes)
+        if event.data["entity_id"] != entity_id or state is None:
+            return
+        moment = dt_util.parse_datetime(state.state)
+        if moment is None or moment < latest[0]:
+            return
+        if moment == latest[0] and fired and dict(state.attributes) == dict(fired[-1]):
+            return
+        latest[0] = moment
+        fired.append(state.attributes)
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, collect)
     return fired
@@ -399,21 +408,6 @@ ZADARMA_EVENT = "event.zadarma_453101_call"
 ZADARMA_POLL = timedelta(seconds=60)
 
 
-def listen_for_zadarma_events(hass: HomeAssistant) -> list[tuple[str, Mapping[str, Any]]]:
-    """Collect the type and attributes of each event the Zadarma call entity fires."""
-    fired: list[tuple[str, Mapping[str, Any]]] = []
-
-    @callback
-    def collect(event: Event[Any]) -> None:
-        state = event.data["new_state"]
-        now = dt_util.utcnow().isoformat(timespec="milliseconds")
-        if event.data["entity_id"] == ZADARMA_EVENT and state is not None and state.state == now:
-            fired.append((state.attributes["event_type"], state.attributes))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, collect)
-    return fired
-
-
 async def test_zadarma_calls_fire_once_each_without_replaying_history(
     hass: HomeAssistant,
     simulator: SimulatorServer,
@@ -421,7 +415,7 @@ async def test_zadarma_calls_fire_once_each_without_replaying_history(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     zadarma = simulator.app[ZADARMA_KEY].demo
-    fired = listen_for_zadarma_events(hass)
+    fired = listen_for_events(hass, ZADARMA_EVENT)
     await setup_entry(hass, zadarma_entry)
     await advance(hass, freezer, ZADARMA_POLL)
     # The seeded statistics are history: nothing fires.
@@ -442,12 +436,12 @@ async def test_zadarma_calls_fire_once_each_without_replaying_history(
     )
     await advance(hass, freezer, ZADARMA_POLL)
 
-    assert [event_type for event_type, _ in fired] == [
+    assert [attributes["event_type"] for attributes in fired] == [
         "incoming_answered",
         "incoming_missed",
         "outgoing",
     ]
-    answered = fired[0][1]
+    answered = fired[0]
     assert answered["source_number"] == "420777123456"
     assert answered["length"] == 61
 
