@@ -491,6 +491,8 @@ async def test_available_numbers(client: ZadarmaClient) -> None:
     assert all(n.direction_id == 3061 and n.id for n in numbers)
     masked = await client.get_available_numbers(3061, mask="0002")
     assert [n.number for n in masked] == ["48221110002"]
+    by_code = await client.get_available_numbers("pl22")
+    assert [n.number for n in by_code] == [n.number for n in numbers]
     with pytest.raises(TelcoApiError) as err:
         await client.get_available_numbers(9999)
     assert err.value.token == "not_found"

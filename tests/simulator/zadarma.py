@@ -899,8 +899,12 @@ class ZadarmaSimulator:
         return direction
 
     def available_numbers(self, call: Call) -> dict[str, Any]:
-        """``GET /v1/direct_numbers/available/<DIRECTION_ID>/``."""
-        direction = self._direction(call, call.match_info["direction_id"])
+        """``GET /v1/direct_numbers/available/<DIRECTION_ID>/``: an id or a code (``ru495``)."""
+        wanted = call.match_info["direction_id"]
+        # GUESS: the page (002_) names the code form only by its example ``ru495``; we
+        # read it as the lowercase ISO country followed by the area code.
+        by_code = {f"{item.iso.lower()}{item.area_code}": item for item in self.directions.values()}
+        direction = by_code.get(wanted.lower()) or self._direction(call, wanted)
         mask = call.params.get("mask", "")
         numbers = [
             asdict(item)

@@ -327,9 +327,13 @@ class ZadarmaClient:
         )
 
     async def get_available_numbers(
-        self, direction_id: int, *, mask: str | None = None
+        self, direction_id: int | str, *, mask: str | None = None
     ) -> list[AvailableNumber]:
-        """Return numbers free to order in a direction, optionally matching ``mask``."""
+        """Return numbers free to order in a direction, optionally matching ``mask``.
+
+        Zadarma's page (002_) takes the direction's numeric id or a code such as
+        ``ru495`` (country and area code).
+        """
         return await self._call(
             _list_of(AvailableNumber.from_dict, "numbers"),
             "GET",
