@@ -146,7 +146,7 @@ def _minimal(action: str) -> dict[str, Any]:
         "get_document_group": {"group_id": 0},
         "create_document_group": PERSON,
         "update_document_group": {"group_id": 1, "city": "Gdańsk"},
-        "upload_document": {"group_id": 0, "document_type": "passport", "file": "/tmp/x.pdf"},
+        "upload_document": {"group_id": 0, "document_type": "passport", "file": "/config/x.pdf"},
         "list_documents": {},
         "validate_document_group": {"group_id": 0, "direction_id": 3061},
     }[action]
