@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ServiceValidationError
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.api import (
     TelcoApiError,
@@ -24,6 +28,9 @@ from custom_components.telco.coordinator import (
     month_start,
     poll_error,
 )
+from tests.common import FROZEN_NOW, setup_entry
+from tests.simulator import SimulatorServer
+from tests.simulator.zadarma import DEMO_NUMBER_EXPIRING, ZADARMA_KEY
 
 PRAGUE = ZoneInfo("Europe/Prague")
 
@@ -110,3 +117,58 @@ def test_every_client_error_of_a_change_is_translated(error: TelcoError, key: st
     translated = change_error(error)
     assert translated.translation_key == key
     assert isinstance(translated, ServiceValidationError) == isinstance(error, TelcoValidationError)
+
+
+# -- Zadarma's account time zone ------------------------------------------------
+
+
+@pytest.fixture
+def _frozen(freezer: FrozenDateTimeFactory) -> None:
+    freezer.move_to(FROZEN_NOW)
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_zadarma_dates_are_read_in_the_account_time_zone(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    account = simulator.app[ZADARMA_KEY].demo
+    account.utc_offset_minutes = 180
+    stop = account.numbers[DEMO_NUMBER_EXPIRING].stop_date
+    await setup_entry(hass, zadarma_entry)
+    assert simulator.control.counts["zadarma GET /v1/info/timezone/"] == 1
+    state = hass.states.get(f"sensor.{DEMO_NUMBER_EXPIRING}_paid_until")
+    assert state is not None
+    assert datetime.fromisoformat(state.state) == stop
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_zadarma_without_a_time_zone_reads_dates_as_utc(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator.control.faults["zadarma"].unsupported.append("GET /info/timezone/")
+    account = simulator.app[ZADARMA_KEY].demo
+    account.utc_offset_minutes = 180
+    stop = account.numbers[DEMO_NUMBER_EXPIRING].stop_date
+    await setup_entry(hass, zadarma_entry)
+    assert zadarma_entry.state is ConfigEntryState.LOADED
+    assert "time zone is unknown" in caplog.text
+    state = hass.states.get(f"sensor.{DEMO_NUMBER_EXPIRING}_paid_until")
+    assert state is not None
+    assert datetime.fromisoformat(state.state) == stop + timedelta(hours=3)
+
+
+async def test_zadarma_refused_key_at_the_time_zone_starts_reauth(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    simulator.control.faults["zadarma"].reject_auth = True
+    zadarma_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(zadarma_entry.entry_id)
+    await hass.async_block_till_done()
+    assert zadarma_entry.state is ConfigEntryState.SETUP_ERROR
+    assert simulator.control.counts["zadarma GET /v1/info/timezone/"] == 1
+    assert any(
+        flow["context"]["source"] == "reauth" for flow in hass.config_entries.flow.async_progress()
+    )
