@@ -18,6 +18,7 @@ from tests.simulator.zadarma import (
     DEMO_NUMBER_AUTORENEW,
     DEMO_NUMBER_EXPIRING,
     ZADARMA_KEY,
+    SimAvailable,
     ZadarmaAccount,
     ZadarmaSimulator,
 )
@@ -559,9 +560,7 @@ async def test_order_of_a_direction_no_country_lists(
     zadarma: ZadarmaSimulator,
 ) -> None:
     # A number whose country code matches no listed country: its prices are unknown.
-    zadarma.available["x"] = type(zadarma.available["2001p0D0t1001"])("x", 2001, "3912345678")
-    for key in [key for key in zadarma.available if key != "x"]:
-        del zadarma.available[key]
+    zadarma.available = {"x": SimAvailable("x", 2001, "3912345678")}
     with pytest.raises(ServiceValidationError) as err:
         await act(hass, "order_number", loaded, direction_id=2001)
     assert err.value.translation_key == "invalid_direction"
