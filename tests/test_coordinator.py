@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ServiceValidationError
 from homeassistant.helpers.update_coordinator import UpdateFailed
@@ -36,6 +37,9 @@ from custom_components.telco.coordinator import (
     month_start,
     poll_error,
 )
+from tests.common import FROZEN_NOW, setup_entry
+from tests.simulator import SimulatorServer
+from tests.simulator.zadarma import DEMO_NUMBER_EXPIRING, ZADARMA_KEY
 
 PRAGUE = ZoneInfo("Europe/Prague")
 
@@ -246,3 +250,58 @@ async def test_zadarma_calls_coordinator_reads_calls_new_since_its_stored_cursor
     freezer.move_to(at(2))
     await restarted.async_refresh()
     assert restarted.data.records == (late,)
+
+
+# -- Zadarma's account time zone ------------------------------------------------
+
+
+@pytest.fixture
+def _frozen(freezer: FrozenDateTimeFactory) -> None:
+    freezer.move_to(FROZEN_NOW)
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_zadarma_dates_are_read_in_the_account_time_zone(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    account = simulator.app[ZADARMA_KEY].demo
+    account.utc_offset_minutes = 180
+    stop = account.numbers[DEMO_NUMBER_EXPIRING].stop_date
+    await setup_entry(hass, zadarma_entry)
+    assert simulator.control.counts["zadarma GET /v1/info/timezone/"] == 1
+    state = hass.states.get(f"sensor.{DEMO_NUMBER_EXPIRING}_paid_until")
+    assert state is not None
+    assert datetime.fromisoformat(state.state) == stop
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_zadarma_without_a_time_zone_reads_dates_as_utc(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator.control.faults["zadarma"].unsupported.append("GET /info/timezone/")
+    account = simulator.app[ZADARMA_KEY].demo
+    account.utc_offset_minutes = 180
+    stop = account.numbers[DEMO_NUMBER_EXPIRING].stop_date
+    await setup_entry(hass, zadarma_entry)
+    assert zadarma_entry.state is ConfigEntryState.LOADED
+    assert "time zone is unknown" in caplog.text
+    state = hass.states.get(f"sensor.{DEMO_NUMBER_EXPIRING}_paid_until")
+    assert state is not None
+    assert datetime.fromisoformat(state.state) == stop + timedelta(hours=3)
+
+
+async def test_zadarma_refused_key_at_the_time_zone_starts_reauth(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    simulator.control.faults["zadarma"].reject_auth = True
+    zadarma_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(zadarma_entry.entry_id)
+    await hass.async_block_till_done()
+    assert zadarma_entry.state is ConfigEntryState.SETUP_ERROR
+    assert simulator.control.counts["zadarma GET /v1/info/timezone/"] == 1
+    assert any(
+        flow["context"]["source"] == "reauth" for flow in hass.config_entries.flow.async_progress()
+    )

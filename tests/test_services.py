@@ -90,7 +90,8 @@ async def test_every_action_is_registered_with_its_response_mode(
     services = hass.services.async_services_for_domain(DOMAIN)
     assert set(services) == set(ACTIONS)
     for name in ACTIONS:
-        expected = SupportsResponse.ONLY if name.startswith("get_") else SupportsResponse.OPTIONAL
+        read_only = name.startswith(("get_", "list_", "validate_"))
+        expected = SupportsResponse.ONLY if read_only else SupportsResponse.OPTIONAL
         assert hass.services.supports_response(DOMAIN, name) == expected
 
 

@@ -654,6 +654,17 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
 
     interval_option = CONF_ACCOUNT_INTERVAL
 
+    @override
+    async def _async_setup(self) -> None:
+        """Read the account's time zone once: the numbers' dates are written in it."""
+        try:
+            await self.client.get_timezone()
+        except TelcoAuthenticationError as err:
+            raise poll_error(err) from err
+        except TelcoError as err:
+            # Without it the dates are read as UTC, as before; don't keep the entry down.
+            LOGGER.warning("Zadarma's account time zone is unknown, dates read as UTC: %s", err)
+
     @map_client_errors
     async def _async_update_data(self) -> ZadarmaAccount:
         balance, numbers, sips = await asyncio.gather(

@@ -72,6 +72,80 @@ SIM_TEXT_SETTINGS = (
 SIM_SWITCH_SETTINGS = ("missed_calls_register", "mobile_data", "lte", "lte_for_next_month")
 _SETTING = vol.All(cv.string, vol.Length(min=1))
 PREMIUM_SERVICES = ["off", "sms_payments_and_dms", "all_other_than_sms_payments_and_dms", "all"]
+# Zadarma: the languages of its personal account, the ordering periods, the group data.
+ZADARMA_LANGUAGES = ["en", "es", "de", "pl", "ru", "ua", "fr"]
+ORDER_PERIODS = ["month", "3month"]
+AUTORENEW_PERIODS = ["month", "year"]
+# Zadarma writes these in upper case; the selectors offer them in lower case.
+SALUTATIONS = ["mr", "ms", "company"]
+ID_TYPES = [
+    "passport",
+    "dni",
+    "nie",
+    "residence_permit",
+    "national_id_card",
+    "business_registration",
+]
+DOCUMENT_TYPES = [
+    "passport",
+    "certificate",
+    "contract",
+    "company_letter",
+    "inn_ua",
+    "phone_bill",
+    "photo_with_doc",
+    "photo_with_passport",
+    "receipt",
+    "driver_id_us_ca",
+    "driver_id_other",
+]
+_TEXT = vol.All(cv.string, vol.Length(min=1))
+
+
+def _lower(value: str) -> str:
+    return value.lower()
+
+
+_LANGUAGE = vol.In(ZADARMA_LANGUAGES)
+_GROUP_REQUIRED = (
+    "email",
+    "salutation",
+    "first_name",
+    "last_name",
+    "country",
+    "city",
+    "address",
+    "zip_code",
+    "street",
+    "building_number",
+    "phone",
+)
+_GROUP_OPTIONAL = (
+    "nationality",
+    "middle_name",
+    "date_of_birth",
+    "organization",
+    "organization_description",
+    "organization_reg_number",
+    "region",
+    "street_code",
+    "municipality_code",
+    "building_letter",
+    "type_of_id",
+    "id_number",
+    "issuing_authority",
+    "issuing_date",
+    "direction_id",
+)
+GROUP_FIELDS = (*_GROUP_REQUIRED, *_GROUP_OPTIONAL)
+_GROUP_VALUES: dict[str, Any] = {
+    **dict.fromkeys(GROUP_FIELDS, _TEXT),
+    "salutation": vol.All(cv.string, _lower, vol.In(SALUTATIONS)),
+    "type_of_id": vol.All(cv.string, _lower, vol.In(ID_TYPES)),
+    "date_of_birth": cv.date,
+    "issuing_date": cv.date,
+    "direction_id": _POSITIVE_INT,
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,6 +236,89 @@ ACTIONS: dict[str, Action] = {
             vol.Required("pin"): cv.string,
             vol.Optional("delayed_activation", default=False): cv.boolean,
         }
+    ),
+    # Zadarma: settings of a connected number
+    "set_caller_name": Action(
+        fields={vol.Required("number"): _NUMBER, vol.Required("caller_name"): cv.string}
+    ),
+    "set_sip_routing": Action(
+        fields={
+            vol.Required("number"): _NUMBER,
+            vol.Required("sip_id"): _TEXT,
+            vol.Optional("test_mode"): cv.boolean,
+        }
+    ),
+    "set_auto_prolongation": Action(
+        fields={vol.Required("number"): _NUMBER, vol.Required("enabled"): cv.boolean}
+    ),
+    "prolong_number": Action(
+        fields={
+            vol.Required("number"): _NUMBER,
+            vol.Required("months"): vol.All(vol.Coerce(int), vol.Range(min=1, max=36)),
+        }
+    ),
+    # Zadarma: ordering a number
+    "list_number_countries": Action(
+        fields={vol.Optional("language"): _LANGUAGE}, response=SupportsResponse.ONLY
+    ),
+    "list_number_directions": Action(
+        fields={
+            vol.Required("country"): _TEXT,
+            vol.Optional("language"): _LANGUAGE,
+            vol.Optional("direction_id"): _POSITIVE_INT,
+        },
+        response=SupportsResponse.ONLY,
+    ),
+    "list_available_numbers": Action(
+        fields={vol.Required("direction_id"): _TEXT, vol.Optional("mask"): cv.string},
+        response=SupportsResponse.ONLY,
+    ),
+    "order_number": Action(
+        fields={
+            vol.Required("direction_id"): _POSITIVE_INT,
+            vol.Optional("number_id"): _TEXT,
+            vol.Optional("number"): _NUMBER,
+            vol.Optional("documents_group_id"): _NON_NEGATIVE_INT,
+            vol.Optional("period", default="month"): vol.In(ORDER_PERIODS),
+            vol.Optional("autorenew_period"): vol.In(AUTORENEW_PERIODS),
+            vol.Optional("receive_sms", default=False): cv.boolean,
+            vol.Optional("purpose"): _TEXT,
+        }
+    ),
+    # Zadarma: identity documents
+    "list_document_groups": Action(fields={}, response=SupportsResponse.ONLY),
+    "get_document_group": Action(
+        fields={vol.Required("group_id"): _NON_NEGATIVE_INT}, response=SupportsResponse.ONLY
+    ),
+    "create_document_group": Action(
+        fields={
+            **{vol.Required(name): _GROUP_VALUES[name] for name in _GROUP_REQUIRED},
+            **{vol.Optional(name): _GROUP_VALUES[name] for name in _GROUP_OPTIONAL},
+        }
+    ),
+    "update_document_group": Action(
+        fields={
+            vol.Required("group_id"): _NON_NEGATIVE_INT,
+            **{vol.Optional(name): _GROUP_VALUES[name] for name in GROUP_FIELDS},
+        }
+    ),
+    "upload_document": Action(
+        fields={
+            vol.Required("group_id"): _NON_NEGATIVE_INT,
+            vol.Required("document_type"): vol.In(DOCUMENT_TYPES),
+            vol.Required("file"): _TEXT,
+        }
+    ),
+    "list_documents": Action(
+        fields={vol.Optional("group_id", default=0): _NON_NEGATIVE_INT},
+        response=SupportsResponse.ONLY,
+    ),
+    "validate_document_group": Action(
+        fields={
+            vol.Required("group_id"): _NON_NEGATIVE_INT,
+            vol.Required("direction_id"): _POSITIVE_INT,
+        },
+        response=SupportsResponse.ONLY,
     ),
 }
 

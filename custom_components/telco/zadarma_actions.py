@@ -1,22 +1,49 @@
 """How Zadarma answers the service actions (declared in zadarma.py).
 
-Numbers are sent as Zadarma wants them: digits only.
+Numbers are sent as Zadarma wants them: digits only. Everything that can be refused
+without asking Zadarma is refused before a request is sent; an order is checked
+against the balance and the document group with reads only, before any money moves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from .action_input import jsonable, zadarma_number, zadarma_sip
+from .action_input import invalid, jsonable, zadarma_number, zadarma_sip
+from .api.zadarma import MAX_CALLER_NAME_LENGTH
+from .api.zadarma_models import AvailableNumber, Direction
 from .coordinator import ZadarmaRuntimeData
 from .declaration import OperatorAction
-from .services import offered_fields
+from .services import GROUP_FIELDS, offered_fields
 
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
+
+_CALLER_NAME = re.compile(rf"[A-Za-z0-9]{{0,{MAX_CALLER_NAME_LENGTH}}}")
+# An external SIP URI as Zadarma takes it, without ``sip:``: user@host[:port][;params].
+_SIP_URI = re.compile(r"[^@\s:;]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:;\S*)?")
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+# A direction by its numeric id, or by a code such as ``ru495`` (Zadarma's page, 002_).
+_DIRECTION_CODE = re.compile(r"[A-Za-z]{2}\d+")
+_MASK = re.compile(r"\d{1,15}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# The checks of a document group that an order cannot do without; verification of
+# the uploaded documents may follow the order (the number waits in ``checking``).
+_ORDER_CHECKS = ("is_information_match", "is_documents_uploaded", "is_address_match")
+_PERIOD_MONTHS = {"month": 1, "3month": 3}
+# Zadarma takes images or a PDF (spec); the size limit is ours, Zadarma names none.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+_DOCUMENT_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
 
 
 async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
@@ -48,6 +75,334 @@ async def _send_sms(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
     return await send_sms(data, given["recipient"], given["message"], given.get("sender"))
 
 
+# --- Settings of a connected number -----------------------------------------------------
+
+
+def _direct_number(data: Data, value: str, field: str = "number") -> str:
+    """Return a number of the account in Zadarma's digits, or refuse it."""
+    number = zadarma_number(value, field)
+    if number not in data.account.data.numbers:
+        raise invalid(field, "unknown_direct_number", value=str(value).strip())
+    return number
+
+
+async def _set_caller_name(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _direct_number(data, given["number"])
+    name = str(given["caller_name"]).strip()
+    if not _CALLER_NAME.fullmatch(name):
+        raise invalid("caller_name", "invalid_caller_name_value", value=name)
+    result = await data.account.async_change_number(
+        number, data.client.set_caller_name(number, name)
+    )
+    return {"number": number, "caller_name": result or ""}
+
+
+def _sip_target(data: Data, value: str) -> str:
+    """Return a SIP login of the account or an external ``user@host`` URI."""
+    text = str(value).strip().removeprefix("sip:")
+    if "@" in text:
+        if not _SIP_URI.fullmatch(text):
+            raise invalid("sip_id", "invalid_sip_uri", value=text)
+        return text
+    if text not in data.account.data.sips:
+        logins = ", ".join(sorted(data.account.data.sips)) or "-"
+        raise invalid("sip_id", "unknown_sip_login", value=text, logins=logins)
+    return text
+
+
+async def _set_sip_routing(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _direct_number(data, given["number"])
+    target = _sip_target(data, given["sip_id"])
+    result = await data.account.async_change_number(
+        number, data.client.set_sip_id(number, target, test_mode=given.get("test_mode"))
+    )
+    return {"number": number, "sip_id": result}
+
+
+async def _set_auto_prolongation(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _direct_number(data, given["number"])
+    result = await data.account.async_change_number(
+        number, data.client.set_autoprolongation(number, given["enabled"])
+    )
+    return {"number": number, "auto_prolongation": result}
+
+
+async def _check_balance(data: Data, field: str, cost: float, currency: str | None) -> None:
+    """Refuse what costs more than the balance (when both are in one currency)."""
+    balance = await data.account.async_ask(data.client.get_balance())
+    if currency and balance.currency != currency:
+        return  # not comparable; Zadarma decides
+    if balance.balance < cost:
+        raise invalid(
+            field,
+            "insufficient_balance",
+            cost=f"{cost:g}",
+            balance=f"{balance.balance:g}",
+            currency=balance.currency,
+        )
+
+
+async def _prolong_number(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    number = _direct_number(data, given["number"])
+    months = given["months"]
+    known = data.account.data.numbers[number]
+    if known.monthly_fee is not None:
+        await _check_balance(data, "months", round(known.monthly_fee * months, 4), known.currency)
+    result = await data.account.async_change_number(
+        number, data.client.prolong_number(number, months)
+    )
+    return {
+        "number": result.number,
+        "stop_date": jsonable(result.stop_date),
+        "total_paid": {"amount": result.amount, "currency": result.currency},
+    }
+
+
+# --- Ordering a number ------------------------------------------------------------------
+
+
+async def _list_number_countries(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    countries = await data.account.async_ask(
+        data.client.get_countries(language=given.get("language"))
+    )
+    return {"countries": jsonable(countries)}
+
+
+def _country(value: str, field: str = "country") -> str:
+    """Return an ISO 3166-1 alpha-2 code in upper case, or refuse it."""
+    text = str(value).strip()
+    if not _COUNTRY.fullmatch(text):
+        raise invalid(field, "invalid_country", value=text)
+    return text.upper()
+
+
+async def _list_number_directions(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    directions = await data.account.async_ask(
+        data.client.get_country(
+            _country(given["country"]),
+            language=given.get("language"),
+            direction_id=given.get("direction_id"),
+        )
+    )
+    return {"directions": jsonable(directions)}
+
+
+def _direction_key(value: str) -> int | str:
+    """Return a direction's numeric id, or its code (``ru495``) in lower case."""
+    text = str(value).strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    if _DIRECTION_CODE.fullmatch(text):
+        return text.lower()
+    raise invalid("direction_id", "invalid_direction", value=text)
+
+
+async def _list_available_numbers(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    direction = _direction_key(given["direction_id"])
+    mask = given.get("mask")
+    if mask is not None:
+        mask = re.sub(r"[\s\-+]", "", str(mask))
+        if not _MASK.fullmatch(mask):
+            raise invalid("mask", "invalid_mask", value=str(given["mask"]))
+    numbers = await data.account.async_ask(data.client.get_available_numbers(direction, mask=mask))
+    return {"numbers": jsonable(numbers)}
+
+
+def _chosen_number(available: list[AvailableNumber], given: Fields) -> AvailableNumber:
+    """Return the number to order (the one asked for, or the first free one)."""
+    if "number" in given and "number_id" in given:
+        raise invalid("number", "number_or_number_id")
+    if "number" in given:
+        wanted = zadarma_number(given["number"], "number")
+        found = [item for item in available if item.number == wanted]
+        field, value = "number", wanted
+    elif "number_id" in given:
+        found = [item for item in available if item.id == given["number_id"]]
+        field, value = "number_id", str(given["number_id"])
+    else:
+        found, field, value = available, "direction_id", str(given["direction_id"])
+    if not found:
+        raise invalid(field, "number_not_available", value=value)
+    return found[0]
+
+
+async def _direction_of(data: Data, direction_id: int, number: str) -> Direction:
+    """Find a direction's prices: its country is the one whose code the number starts with."""
+    countries = await data.account.async_ask(data.client.get_countries())
+    candidates = sorted(
+        (country for country in countries if number.startswith(country.dialing_code)),
+        key=lambda country: len(country.dialing_code),
+        reverse=True,
+    )
+    for country in candidates:
+        directions = await data.account.async_ask(
+            data.client.get_country(country.iso_code, direction_id=direction_id)
+        )
+        for direction in directions:
+            if direction.id == direction_id:
+                return direction
+    raise invalid("direction_id", "invalid_direction", value=str(direction_id))
+
+
+async def _check_documents(data: Data, given: Fields, direction: Direction) -> int | None:
+    """Return the document group to order with, once it is known to be good enough."""
+    group_id: int | None = given.get("documents_group_id")
+    needs_documents = bool(direction.required_documents or direction.required_information)
+    if group_id is None:
+        if needs_documents:
+            needed = ", ".join((*direction.required_documents, *direction.required_information))
+            raise invalid("documents_group_id", "documents_group_required", needed=needed)
+        return None
+    validity = await data.account.async_ask(
+        data.client.validate_document_group(group_id, direction.id)
+    )
+    failed = [name for name in _ORDER_CHECKS if not getattr(validity, name)]
+    if failed:
+        raise invalid("documents_group_id", "documents_group_not_valid", failed=", ".join(failed))
+    return group_id
+
+
+async def _order_number(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    direction_id: int = given["direction_id"]
+    available = await data.account.async_ask(data.client.get_available_numbers(direction_id))
+    chosen = _chosen_number(available, given)
+    direction = await _direction_of(data, direction_id, chosen.number)
+    if given["receive_sms"] and not direction.receive_sms:
+        raise invalid("receive_sms", "sms_not_offered")
+    group_id = await _check_documents(data, given, direction)
+    months = _PERIOD_MONTHS[given["period"]]
+    cost = round(direction.connect_fee + direction.monthly_fee * months, 4)
+    await _check_balance(data, "period", cost, direction.currency)
+    result = await data.account.async_run_change(
+        data.client.order_number(
+            direction_id,
+            documents_group_id=group_id,
+            number_id=chosen.id if "number" in given or "number_id" in given else None,
+            purpose=given.get("purpose"),
+            receive_sms=given["receive_sms"],
+            period=given["period"],
+            autorenew_period=given.get("autorenew_period"),
+        )
+    )
+    await data.account.async_refresh()  # the new number and the balance
+    answer: dict[str, Any] = jsonable(result)
+    return answer
+
+
+# --- Identity documents -----------------------------------------------------------------
+
+
+def _group_values(given: Fields) -> dict[str, str | int]:
+    """Return the group data in Zadarma's format, checked."""
+    values: dict[str, str | int] = {}
+    for name in GROUP_FIELDS:
+        if name not in given:
+            continue
+        value = given[name]
+        if isinstance(value, date):
+            values[name] = value.isoformat()
+        elif isinstance(value, int):
+            values[name] = value
+        else:
+            values[name] = str(value).strip()
+    if "email" in values and not _EMAIL.fullmatch(str(values["email"])):
+        raise invalid("email", "invalid_email", value=str(values["email"]))
+    for name in ("country", "nationality"):
+        if name in values:
+            values[name] = _country(str(values[name]), name)
+    for name in ("salutation", "type_of_id"):
+        if name in values:
+            values[name] = str(values[name]).upper()
+    if "phone" in values:
+        values["phone"] = zadarma_number(str(values["phone"]), "phone")
+    return values
+
+
+async def _list_document_groups(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    groups = await data.account.async_ask(data.client.get_document_groups())
+    return {"groups": jsonable(groups)}
+
+
+async def _get_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    group = await data.account.async_ask(data.client.get_document_group(given["group_id"]))
+    return {"group": jsonable(group)}
+
+
+async def _create_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    values = _group_values(given)
+    group = await data.account.async_run_change(data.client.create_document_group(**values))
+    return {"group": jsonable(group)}
+
+
+async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    group_id: int = given["group_id"]
+    values = _group_values(given)
+    if not values:
+        raise invalid("group_id", "nothing_to_change")
+    current = await data.account.async_ask(data.client.get_document_group(group_id))
+    if current.is_readonly:
+        raise invalid("group_id", "document_group_read_only", group_id=str(group_id))
+    group = await data.account.async_run_change(
+        data.client.update_document_group(group_id, **values)
+    )
+    return {"group": jsonable(group)}
+
+
+def _read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
+    """Return a document's file name, content and type, or refuse the file (blocking I/O)."""
+    path = Path(value)
+    if not path.is_absolute() or not hass.config.is_allowed_path(value):
+        raise invalid("file", "file_not_allowed", value=value)
+    if not path.is_file():
+        raise invalid("file", "file_not_found", value=value)
+    size = path.stat().st_size
+    if not 0 < size <= MAX_DOCUMENT_BYTES:
+        raise invalid(
+            "file", "file_size", value=value, limit=f"{MAX_DOCUMENT_BYTES // (1024 * 1024)}"
+        )
+    content = path.read_bytes()
+    for magic, content_type in _DOCUMENT_TYPES:
+        if content.startswith(magic):
+            return path.name, content, content_type
+    raise invalid("file", "file_type_not_accepted", value=value)
+
+
+async def _upload_document(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    name, content, content_type = await hass.async_add_executor_job(
+        _read_document, hass, str(given["file"]).strip()
+    )
+    result = await data.account.async_run_change(
+        data.client.upload_document(
+            given["group_id"],
+            given["document_type"],
+            filename=name,
+            content=content,
+            content_type=content_type,
+        )
+    )
+    answer: dict[str, Any] = jsonable(result)
+    return answer
+
+
+async def _list_documents(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    files = await data.account.async_ask(data.client.get_document_files(given["group_id"]))
+    return {"group_id": given["group_id"], "documents": jsonable(files)}
+
+
+async def _validate_document_group(
+    hass: HomeAssistant, data: Data, given: Fields
+) -> dict[str, Any]:
+    validity = await data.account.async_ask(
+        data.client.validate_document_group(given["group_id"], given["direction_id"])
+    )
+    return {
+        "group_id": given["group_id"],
+        "direction_id": given["direction_id"],
+        **jsonable(validity),
+        "is_valid": validity.is_valid,
+    }
+
+
 ACTIONS: dict[str, OperatorAction[Data]] = {
     "callback": OperatorAction(
         fields=offered_fields(
@@ -56,4 +411,43 @@ ACTIONS: dict[str, OperatorAction[Data]] = {
         run=_callback,
     ),
     "send_sms": OperatorAction(fields=offered_fields("send_sms"), run=_send_sms),
+    "set_caller_name": OperatorAction(
+        fields=offered_fields("set_caller_name"), run=_set_caller_name
+    ),
+    "set_sip_routing": OperatorAction(
+        fields=offered_fields("set_sip_routing"), run=_set_sip_routing
+    ),
+    "set_auto_prolongation": OperatorAction(
+        fields=offered_fields("set_auto_prolongation"), run=_set_auto_prolongation
+    ),
+    "prolong_number": OperatorAction(fields=offered_fields("prolong_number"), run=_prolong_number),
+    "list_number_countries": OperatorAction(
+        fields=offered_fields("list_number_countries"), run=_list_number_countries
+    ),
+    "list_number_directions": OperatorAction(
+        fields=offered_fields("list_number_directions"), run=_list_number_directions
+    ),
+    "list_available_numbers": OperatorAction(
+        fields=offered_fields("list_available_numbers"), run=_list_available_numbers
+    ),
+    "order_number": OperatorAction(fields=offered_fields("order_number"), run=_order_number),
+    "list_document_groups": OperatorAction(
+        fields=offered_fields("list_document_groups"), run=_list_document_groups
+    ),
+    "get_document_group": OperatorAction(
+        fields=offered_fields("get_document_group"), run=_get_document_group
+    ),
+    "create_document_group": OperatorAction(
+        fields=offered_fields("create_document_group"), run=_create_document_group
+    ),
+    "update_document_group": OperatorAction(
+        fields=offered_fields("update_document_group"), run=_update_document_group
+    ),
+    "upload_document": OperatorAction(
+        fields=offered_fields("upload_document"), run=_upload_document
+    ),
+    "list_documents": OperatorAction(fields=offered_fields("list_documents"), run=_list_documents),
+    "validate_document_group": OperatorAction(
+        fields=offered_fields("validate_document_group"), run=_validate_document_group
+    ),
 }

@@ -18,6 +18,7 @@ from custom_components.telco.api import (
     TelcoValidationError,
     ZadarmaClient,
 )
+from custom_components.telco.api.zadarma_models import AccountTimezone
 from custom_components.telco.api.zadarma_signing import authorization_header, build_query
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import (
@@ -491,6 +492,8 @@ async def test_available_numbers(client: ZadarmaClient) -> None:
     assert all(n.direction_id == 3061 and n.id for n in numbers)
     masked = await client.get_available_numbers(3061, mask="0002")
     assert [n.number for n in masked] == ["48221110002"]
+    by_code = await client.get_available_numbers("pl22")
+    assert [n.number for n in by_code] == [n.number for n in numbers]
     with pytest.raises(TelcoApiError) as err:
         await client.get_available_numbers(9999)
     assert err.value.token == "not_found"
@@ -880,3 +883,48 @@ async def test_settings_endpoint(
         f"{simulator.url}/_control/zadarma/settings", json={"bogus": 1}
     ) as response:
         assert response.status == 400
+
+
+# --- The account's time zone ------------------------------------------------------------------
+
+
+async def test_number_dates_are_read_in_the_account_time_zone(
+    client: ZadarmaClient, zadarma: ZadarmaSimulator
+) -> None:
+    zadarma.demo.utc_offset_minutes = 180
+    stored = zadarma.demo.numbers[DEMO_NUMBER_EXPIRING].stop_date
+    # Before the zone is known, the dates are read as UTC: three hours late.
+    (early,) = [n for n in await client.get_direct_numbers() if n.number == DEMO_NUMBER_EXPIRING]
+    assert early.stop_date == stored + timedelta(hours=3)
+    zone = await client.get_timezone()
+    assert (zone.name, zone.utc_offset) == ("UTC+3", timedelta(hours=3))
+    (number,) = [n for n in await client.get_direct_numbers() if n.number == DEMO_NUMBER_EXPIRING]
+    assert number.stop_date == stored
+    assert number.stop_date is not None
+    assert number.stop_date.tzinfo is UTC
+    single = await client.get_direct_number(DEMO_NUMBER_EXPIRING)
+    assert single.stop_date == stored
+    prolonged = await client.prolong_number(DEMO_NUMBER_EXPIRING, 1)
+    assert prolonged.stop_date == add_months(stored, 1)
+
+
+@pytest.mark.parametrize(
+    ("offset", "name"), [(0, "UTC+0"), (-210, "UTC-3:30"), (330, "UTC+5:30"), (-300, "UTC-5")]
+)
+async def test_time_zone_names(
+    client: ZadarmaClient, zadarma: ZadarmaSimulator, offset: int, name: str
+) -> None:
+    zadarma.demo.utc_offset_minutes = offset
+    zone = await client.get_timezone()
+    assert zone.name == name
+    assert zone.utc_offset == timedelta(minutes=offset)
+
+
+def test_time_zone_without_a_readable_name_comes_from_the_clock() -> None:
+    zone = AccountTimezone.from_dict(
+        # 2017-01-01 00:00:00 UTC shown as 02:00 on the account's clock, a second late.
+        {"unixtime": 1483228801, "datetime": "2017-01-01 02:00:00", "timezone": "Europe/Kyiv"}
+    )
+    assert zone.utc_offset == timedelta(hours=2)
+    assert zone.tzinfo.utcoffset(None) == timedelta(hours=2)
+    assert AccountTimezone.from_dict({"timezone": "UTC+0"}).tzinfo is UTC

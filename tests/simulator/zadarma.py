@@ -33,7 +33,7 @@ import base64
 import calendar
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 import hashlib
 import hmac
 import math
@@ -148,8 +148,8 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _date(value: datetime) -> str:
-    return value.strftime(DATE_FORMAT)
+def _date(value: datetime, zone: tzinfo = UTC) -> str:
+    return value.astimezone(zone).strftime(DATE_FORMAT)
 
 
 def _flag(value: bool) -> str:
@@ -334,8 +334,8 @@ class SimNumber:
     group_id: int = 0
     type: str = "common"
 
-    def to_json(self, spec_typing: bool) -> dict[str, Any]:
-        """Return the ``/direct_numbers/`` item."""
+    def to_json(self, spec_typing: bool, zone: tzinfo = UTC) -> dict[str, Any]:
+        """Return the ``/direct_numbers/`` item, its dates in the account's ``zone``."""
         return {
             "number": self.number,
             "status": self.status,
@@ -344,8 +344,8 @@ class SimNumber:
             "number_name": self.number_name,
             "sip": self.sip,
             "sip_name": self.sip_name,
-            "start_date": _date(self.start_date),
-            "stop_date": _date(self.stop_date),
+            "start_date": _date(self.start_date, zone),
+            "stop_date": _date(self.stop_date, zone),
             "monthly_fee": self.monthly_fee,
             "currency": self.currency,
             "channels": str(self.channels) if spec_typing else self.channels,
@@ -412,6 +412,21 @@ class ZadarmaAccount:
     requests: RateWindow = field(default_factory=RateWindow)
     statistics_requests: RateWindow = field(default_factory=RateWindow)
     rate_limited: int = 0
+    # GUESS: the numbers' dates are written in the account's zone (notes §3.3); the
+    # demo account's is UTC+0, the spec's example of /v1/info/timezone/.
+    utc_offset_minutes: int = 0
+
+    @property
+    def zone(self) -> tzinfo:
+        """Return the account's time zone."""
+        return timezone(timedelta(minutes=self.utc_offset_minutes))
+
+    @property
+    def zone_name(self) -> str:
+        """Return the zone as /v1/info/timezone/ names it: ``UTC+0``, ``UTC+3``, ``UTC-3:30``."""
+        sign = "-" if self.utc_offset_minutes < 0 else "+"
+        hours, minutes = divmod(abs(self.utc_offset_minutes), 60)
+        return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
 
     def debit(self, amount: float) -> None:
         """Take money, or refuse like Zadarma does."""
@@ -565,6 +580,7 @@ class ZadarmaSimulator:
         """Return ``(method, endpoint, handler)`` of every supported method."""
         return [
             ("GET", "info/balance", self.balance),
+            ("GET", "info/timezone", self.timezone),
             ("GET", "pbx/internal", self.pbx_internal),
             ("GET", "sip", self.sips),
             ("GET", "sip/{sip}/status", self.sip_status),
@@ -665,6 +681,14 @@ class ZadarmaSimulator:
     def balance(self, call: Call) -> dict[str, Any]:
         """``GET /v1/info/balance/``."""
         return {"balance": call.account.balance, "currency": call.account.currency}
+
+    def timezone(self, call: Call) -> dict[str, Any]:
+        """``GET /v1/info/timezone/``: the account's zone and its clock."""
+        return {
+            "unixtime": int(time.time()),
+            "datetime": _date(_now(), call.account.zone),
+            "timezone": call.account.zone_name,
+        }
 
     def pbx_internal(self, call: Call) -> dict[str, Any]:
         """``GET /v1/pbx/internal/``: the PBX id and its extensions."""
@@ -811,11 +835,13 @@ class ZadarmaSimulator:
     def direct_numbers(self, call: Call) -> dict[str, Any]:
         """``GET /v1/direct_numbers/``."""
         spec = call.settings.spec_typing
-        return {"info": [number.to_json(spec) for number in call.account.numbers.values()]}
+        zone = call.account.zone
+        return {"info": [number.to_json(spec, zone) for number in call.account.numbers.values()]}
 
     def direct_number(self, call: Call) -> dict[str, Any]:
         """``GET /v1/direct_numbers/number/``."""
-        return {"info": call.number(typed=True).to_json(call.settings.spec_typing)}
+        number = call.number(typed=True)
+        return {"info": number.to_json(call.settings.spec_typing, call.account.zone)}
 
     def get_autoprolongation(self, call: Call) -> dict[str, Any]:
         """``GET /v1/direct_numbers/autoprolongation/``."""
@@ -899,8 +925,12 @@ class ZadarmaSimulator:
         return direction
 
     def available_numbers(self, call: Call) -> dict[str, Any]:
-        """``GET /v1/direct_numbers/available/<DIRECTION_ID>/``."""
-        direction = self._direction(call, call.match_info["direction_id"])
+        """``GET /v1/direct_numbers/available/<DIRECTION_ID>/``: an id or a code (``ru495``)."""
+        wanted = call.match_info["direction_id"]
+        # GUESS: the page (002_) names the code form only by its example ``ru495``; we
+        # read it as the lowercase ISO country followed by the area code.
+        by_code = {f"{item.iso.lower()}{item.area_code}": item for item in self.directions.values()}
+        direction = by_code.get(wanted.lower()) or self._direction(call, wanted)
         mask = call.params.get("mask", "")
         numbers = [
             asdict(item)
@@ -972,7 +1002,7 @@ class ZadarmaSimulator:
         number.stop_date = add_months(number.stop_date, months)
         return {
             "number": number.number,
-            "stop_date": _date(number.stop_date),
+            "stop_date": _date(number.stop_date, call.account.zone),
             "total_paid": {"amount": amount, "currency": number.currency},
         }
 

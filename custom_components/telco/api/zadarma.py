@@ -37,7 +37,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from functools import partial
 import json
 import logging
 import re
@@ -56,6 +57,7 @@ from .exceptions import (
     TelcoValidationError,
 )
 from .zadarma_models import (
+    AccountTimezone,
     AvailableNumber,
     Balance,
     CallbackResult,
@@ -211,6 +213,8 @@ class ZadarmaClient:
         self._blocked_until = 0.0
         self._statistics_blocked_until = 0.0
         self._number_types: dict[str, str] = {}
+        # The zone the numbers' dates are written in, once get_timezone() has read it.
+        self._timezone: tzinfo = UTC
         self._number_types_lookup = asyncio.Lock()
 
     # Account, SIP, callback, SMS
@@ -218,6 +222,16 @@ class ZadarmaClient:
     async def get_balance(self) -> Balance:
         """Return the account balance."""
         return await self._call(Balance.from_dict, "GET", "info/balance")
+
+    async def get_timezone(self) -> AccountTimezone:
+        """Return the account's time zone, and read the numbers' dates in it from now on.
+
+        Zadarma writes ``start_date``/``stop_date`` without a zone; the account's zone
+        is the one its own clock (``datetime`` of this answer) is written in.
+        """
+        zone = await self._call(AccountTimezone.from_dict, "GET", "info/timezone")
+        self._timezone = zone.tzinfo
+        return zone
 
     async def get_pbx(self) -> Pbx:
         """Return the account's virtual PBX: its id (the account's identity) and extensions."""
@@ -327,9 +341,13 @@ class ZadarmaClient:
         )
 
     async def get_available_numbers(
-        self, direction_id: int, *, mask: str | None = None
+        self, direction_id: int | str, *, mask: str | None = None
     ) -> list[AvailableNumber]:
-        """Return numbers free to order in a direction, optionally matching ``mask``."""
+        """Return numbers free to order in a direction, optionally matching ``mask``.
+
+        Zadarma's page (002_) takes the direction's numeric id or a code such as
+        ``ru495`` (country and area code).
+        """
         return await self._call(
             _list_of(AvailableNumber.from_dict, "numbers"),
             "GET",
@@ -369,7 +387,12 @@ class ZadarmaClient:
         if isinstance(months, bool) or months < 1:
             raise TelcoValidationError("invalid_months", "Prolong by at least one month")
         params: dict[str, ParamValue] = {"number": digits(number), "months": months}
-        return await self._call(ProlongResult.from_dict, "POST", "direct_numbers/prolong", params)
+        return await self._call(
+            partial(ProlongResult.from_dict, zone=self._timezone),
+            "POST",
+            "direct_numbers/prolong",
+            params,
+        )
 
     # Connected direct numbers
     #
@@ -381,7 +404,9 @@ class ZadarmaClient:
     async def get_direct_numbers(self) -> list[DirectNumber]:
         """Return the connected numbers (and remember their ``type``)."""
         numbers = await self._call(
-            _list_of(DirectNumber.from_dict, "info"), "GET", "direct_numbers"
+            _list_of(partial(DirectNumber.from_dict, zone=self._timezone), "info"),
+            "GET",
+            "direct_numbers",
         )
         self._number_types.update({item.number: item.type for item in numbers})
         return numbers
@@ -391,7 +416,7 @@ class ZadarmaClient:
     ) -> DirectNumber:
         """Return one connected number (its ``type`` comes from the list, if given)."""
         return await self._call(
-            _object_of(DirectNumber.from_dict, "info"),
+            _object_of(partial(DirectNumber.from_dict, zone=self._timezone), "info"),
             "GET",
             "direct_numbers/number",
             await self._number_params(number, number_type),

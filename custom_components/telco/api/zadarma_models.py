@@ -7,14 +7,17 @@ form. A missing *required* field raises ``KeyError``/``ValueError``; the client
 turns that into ``TelcoConnectionError`` (the answer was garbage).
 
 Dates come as ``"YYYY-MM-DD HH:MM:SS"`` without a zone. Zadarma does not say
-which zone that is; we read them as UTC.
+which zone that is; the numbers' ``start_date``/``stop_date`` are read in the zone
+the account reports (``/v1/info/timezone/``, whose own ``datetime`` is written in
+that zone), other dates as UTC.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+import re
 from typing import Any, Self
 
 type JsonObject = Mapping[str, Any]
@@ -81,8 +84,8 @@ def _optional_str(value: Any) -> str | None:
     return str(value)
 
 
-def parse_datetime(value: Any) -> datetime | None:
-    """Read ``"YYYY-MM-DD HH:MM:SS"`` (or a date) as an aware UTC datetime."""
+def parse_datetime(value: Any, zone: tzinfo = UTC) -> datetime | None:
+    """Read ``"YYYY-MM-DD HH:MM:SS"`` (or a date), written in ``zone``, as an aware UTC datetime."""
     if value is None or value == "" or str(value).startswith("0000-00-00"):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -91,8 +94,39 @@ def parse_datetime(value: Any) -> datetime | None:
         return datetime.fromtimestamp(int(value), UTC)
     parsed = datetime.fromisoformat(str(value).strip())
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
+
+
+_UTC_OFFSET = re.compile(r"(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?", re.IGNORECASE)
+_QUARTER_HOUR = 15 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTimezone:
+    """The account's time zone (``/v1/info/timezone/``): ``"UTC+3"`` and its offset."""
+
+    name: str
+    utc_offset: timedelta
+
+    @property
+    def tzinfo(self) -> tzinfo:
+        """Return the zone to read the account's dates in."""
+        return timezone(self.utc_offset) if self.utc_offset else UTC
+
+    @classmethod
+    def from_dict(cls, data: JsonObject) -> Self:
+        """Parse the reply: the offset from the name, else from the clock it shows."""
+        name = _str(data["timezone"]).strip()
+        if match := _UTC_OFFSET.fullmatch(name):
+            sign, hours, minutes = match.groups()
+            offset = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+            return cls(name=name, utc_offset=-offset if sign == "-" else offset)
+        # The account's clock against the unix time, to the quarter hour.
+        shown = datetime.fromisoformat(_str(data["datetime"]).strip()).replace(tzinfo=UTC)
+        seconds = shown.timestamp() - _float(data["unixtime"])
+        quarters = round(seconds / _QUARTER_HOUR)
+        return cls(name=name, utc_offset=timedelta(seconds=quarters * _QUARTER_HOUR))
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +225,8 @@ class DirectNumber:
     minutes: int | None
 
     @classmethod
-    def from_dict(cls, data: JsonObject) -> Self:
-        """Parse one item."""
+    def from_dict(cls, data: JsonObject, zone: tzinfo = UTC) -> Self:
+        """Parse one item; its dates are written in the account's ``zone``."""
         fee = data.get("monthly_fee")
         return cls(
             number=_str(data["number"]).lstrip("+"),
@@ -203,8 +237,8 @@ class DirectNumber:
             caller_name=_optional_str(data.get("number_name", data.get("caller_name"))),
             sip=_optional_str(data.get("sip")),
             sip_name=_optional_str(data.get("sip_name")),
-            start_date=parse_datetime(data.get("start_date")),
-            stop_date=parse_datetime(data.get("stop_date")),
+            start_date=parse_datetime(data.get("start_date"), zone),
+            stop_date=parse_datetime(data.get("stop_date"), zone),
             monthly_fee=None if fee is None else _float(fee),
             currency=_optional_str(data.get("currency")),
             channels=_optional_int(data.get("channels")),
@@ -334,12 +368,12 @@ class ProlongResult:
     currency: str
 
     @classmethod
-    def from_dict(cls, data: JsonObject) -> Self:
-        """Parse the reply."""
+    def from_dict(cls, data: JsonObject, zone: tzinfo = UTC) -> Self:
+        """Parse the reply; ``stop_date`` is written in the account's ``zone``."""
         paid = data.get("total_paid") or {}
         return cls(
             number=_str(data["number"]).lstrip("+"),
-            stop_date=parse_datetime(data.get("stop_date")),
+            stop_date=parse_datetime(data.get("stop_date"), zone),
             amount=_float(paid.get("amount", 0)),
             currency=str(paid.get("currency") or ""),
         )
