@@ -19,7 +19,7 @@ from .action_input import invalid, jsonable, moment, odorik_number, odorik_prefi
 from .api.odorik_models import Call, SimCard, SimCardUpdate
 from .coordinator import OdorikRuntimeData
 from .declaration import OperatorAction
-from .services import offered_fields
+from .services import offer
 
 type Data = OdorikRuntimeData
 type Fields = Mapping[str, Any]
@@ -320,35 +320,20 @@ async def _assign_number_to_sim(hass: HomeAssistant, data: Data, given: Fields) 
     return {"phone_number": number, "delayed_activation": given["delayed_activation"]}
 
 
-ACTIONS: dict[str, OperatorAction[Data]] = {
-    "callback": OperatorAction(
-        fields=offered_fields("callback", without=lambda field: field in {"sip", "predicted"}),
-        run=_callback,
-    ),
-    "send_sms": OperatorAction(fields=offered_fields("send_sms"), run=_send_sms),
-    "hang_up": OperatorAction(fields=offered_fields("hang_up"), run=_hang_up),
-    "get_call_history": OperatorAction(
-        fields=offered_fields("get_call_history"), run=_get_call_history
-    ),
-    "get_call_statistics": OperatorAction(
-        fields=offered_fields("get_call_statistics"), run=_get_call_statistics
-    ),
-    "get_mobile_data": OperatorAction(
-        fields=offered_fields("get_mobile_data"), run=_get_mobile_data
-    ),
-    "get_routing": OperatorAction(fields=offered_fields("get_routing"), run=_get_routing),
-    "add_route": OperatorAction(fields=offered_fields("add_route"), run=_add_route),
-    "remove_route": OperatorAction(fields=offered_fields("remove_route"), run=_remove_route),
-    "add_parallel_ringing": OperatorAction(
-        fields=offered_fields("add_parallel_ringing"), run=_add_parallel_ringing
-    ),
-    "remove_parallel_ringing": OperatorAction(
-        fields=offered_fields("remove_parallel_ringing"), run=_remove_parallel_ringing
-    ),
-    "set_sim_options": OperatorAction(
-        fields=offered_fields("set_sim_options"), run=_set_sim_options
-    ),
-    "assign_number_to_sim": OperatorAction(
-        fields=offered_fields("assign_number_to_sim"), run=_assign_number_to_sim
-    ),
-}
+ACTIONS: dict[str, OperatorAction[Data]] = dict(
+    [
+        offer("callback", _callback, without={"sip", "predicted"}),
+        offer("send_sms", _send_sms),
+        offer("hang_up", _hang_up),
+        offer("get_call_history", _get_call_history),
+        offer("get_call_statistics", _get_call_statistics),
+        offer("get_mobile_data", _get_mobile_data),
+        offer("get_routing", _get_routing),
+        offer("add_route", _add_route),
+        offer("remove_route", _remove_route),
+        offer("add_parallel_ringing", _add_parallel_ringing),
+        offer("remove_parallel_ringing", _remove_parallel_ringing),
+        offer("set_sim_options", _set_sim_options),
+        offer("assign_number_to_sim", _assign_number_to_sim),
+    ]
+)

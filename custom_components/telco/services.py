@@ -8,7 +8,7 @@ before anything is sent. Client errors are translated by the coordinator, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -26,7 +26,8 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .const import DOMAIN
-from .coordinator import TelcoConfigEntry
+from .coordinator import TelcoConfigEntry, TelcoRuntimeData
+from .declaration import OperatorAction
 
 # Our own name and resolver: the core helper for config-entry actions is 2026-only.
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
@@ -377,10 +378,12 @@ async def _async_handle(name: str, call: ServiceCall) -> ServiceResponse:
     return response if call.return_response else None
 
 
-def offered_fields(
-    name: str, *, without: Callable[[str], bool] = lambda _field: False
-) -> frozenset[str]:
-    """Return the names of an action's fields (an operator may take fewer)."""
-    return frozenset(
-        str(marker.schema) for marker in ACTIONS[name].fields if not without(str(marker.schema))
-    )
+def offer[DataT: TelcoRuntimeData](
+    name: str,
+    run: Callable[[HomeAssistant, DataT, Mapping[str, Any]], Awaitable[dict[str, Any]]],
+    *,
+    without: Collection[str] = (),
+) -> tuple[str, OperatorAction[DataT]]:
+    """Return an operator's answer to one action: every field of it, but those ``without``."""
+    fields = frozenset(str(marker.schema) for marker in ACTIONS[name].fields) - set(without)
+    return name, OperatorAction(fields=fields, run=run)

@@ -20,7 +20,7 @@ from .api.zadarma import MAX_CALLER_NAME_LENGTH
 from .api.zadarma_models import AvailableNumber, Direction
 from .coordinator import ZadarmaRuntimeData
 from .declaration import OperatorAction
-from .services import GROUP_FIELDS, offered_fields
+from .services import GROUP_FIELDS, offer
 
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
@@ -403,51 +403,24 @@ async def _validate_document_group(
     }
 
 
-ACTIONS: dict[str, OperatorAction[Data]] = {
-    "callback": OperatorAction(
-        fields=offered_fields(
-            "callback", without=lambda field: field in {"delayed", "line", "simple"}
-        ),
-        run=_callback,
-    ),
-    "send_sms": OperatorAction(fields=offered_fields("send_sms"), run=_send_sms),
-    "set_caller_name": OperatorAction(
-        fields=offered_fields("set_caller_name"), run=_set_caller_name
-    ),
-    "set_sip_routing": OperatorAction(
-        fields=offered_fields("set_sip_routing"), run=_set_sip_routing
-    ),
-    "set_auto_prolongation": OperatorAction(
-        fields=offered_fields("set_auto_prolongation"), run=_set_auto_prolongation
-    ),
-    "prolong_number": OperatorAction(fields=offered_fields("prolong_number"), run=_prolong_number),
-    "list_number_countries": OperatorAction(
-        fields=offered_fields("list_number_countries"), run=_list_number_countries
-    ),
-    "list_number_directions": OperatorAction(
-        fields=offered_fields("list_number_directions"), run=_list_number_directions
-    ),
-    "list_available_numbers": OperatorAction(
-        fields=offered_fields("list_available_numbers"), run=_list_available_numbers
-    ),
-    "order_number": OperatorAction(fields=offered_fields("order_number"), run=_order_number),
-    "list_document_groups": OperatorAction(
-        fields=offered_fields("list_document_groups"), run=_list_document_groups
-    ),
-    "get_document_group": OperatorAction(
-        fields=offered_fields("get_document_group"), run=_get_document_group
-    ),
-    "create_document_group": OperatorAction(
-        fields=offered_fields("create_document_group"), run=_create_document_group
-    ),
-    "update_document_group": OperatorAction(
-        fields=offered_fields("update_document_group"), run=_update_document_group
-    ),
-    "upload_document": OperatorAction(
-        fields=offered_fields("upload_document"), run=_upload_document
-    ),
-    "list_documents": OperatorAction(fields=offered_fields("list_documents"), run=_list_documents),
-    "validate_document_group": OperatorAction(
-        fields=offered_fields("validate_document_group"), run=_validate_document_group
-    ),
-}
+ACTIONS: dict[str, OperatorAction[Data]] = dict(
+    [
+        offer("callback", _callback, without={"delayed", "line", "simple"}),
+        offer("send_sms", _send_sms),
+        offer("set_caller_name", _set_caller_name),
+        offer("set_sip_routing", _set_sip_routing),
+        offer("set_auto_prolongation", _set_auto_prolongation),
+        offer("prolong_number", _prolong_number),
+        offer("list_number_countries", _list_number_countries),
+        offer("list_number_directions", _list_number_directions),
+        offer("list_available_numbers", _list_available_numbers),
+        offer("order_number", _order_number),
+        offer("list_document_groups", _list_document_groups),
+        offer("get_document_group", _get_document_group),
+        offer("create_document_group", _create_document_group),
+        offer("update_document_group", _update_document_group),
+        offer("upload_document", _upload_document),
+        offer("list_documents", _list_documents),
+        offer("validate_document_group", _validate_document_group),
+    ]
+)
