@@ -581,6 +581,18 @@ class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], 
         )
         return PublicNumberRouting(number=number, routes=routes, ringings=ringings)
 
+    async def async_read_public_number(self, number: str) -> PublicNumberRouting:
+        """Read one public number's routes and parallel ringings as they are now."""
+        known = self.data.get(number)
+        return await self._routing(known.number if known else PublicNumber(number, None))
+
+    async def async_refresh_public_number(self, number: str) -> PublicNumberRouting:
+        """Re-read only the public number a change was made to; its entities show it at once."""
+        routing = await self.async_read_public_number(number)
+        if number in self.data:
+            self.async_set_updated_data({**self.data, number: routing})
+        return routing
+
 
 @dataclass(frozen=True, kw_only=True)
 class OdorikCallCursor:

@@ -17,7 +17,7 @@ from homeassistant.util import dt as dt_util
 
 from .action_input import invalid, jsonable, moment, odorik_number, odorik_prefix, period
 from .api.odorik_models import Call, SimCard, SimCardUpdate
-from .coordinator import OdorikRuntimeData
+from .coordinator import OdorikRuntimeData, PublicNumberRouting
 from .declaration import OperatorAction
 from .services import offer
 
@@ -191,35 +191,32 @@ async def _get_mobile_data(hass: HomeAssistant, data: Data, given: Fields) -> di
     return {"sim_cards": totals, "records": jsonable(records)}
 
 
+def _routing_response(routing: PublicNumberRouting) -> dict[str, Any]:
+    return {
+        "public_number": routing.number.public_number,
+        "routes": jsonable(routing.routes),
+        "parallel_ringings": [ringing.ringing_number for ringing in routing.ringings],
+    }
+
+
 async def _get_routing(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     if "public_number" in given:
         numbers = [_public_number(given["public_number"])]
     else:
         listed = await data.routing.async_ask(data.client.get_public_numbers())
         numbers = [number.public_number for number in listed]
-    answer = []
-    for number in numbers:
-        routes = await data.routing.async_ask(data.client.get_routes(number))
-        ringings = await data.routing.async_ask(data.client.get_ringings(number))
-        answer.append(
-            {
-                "public_number": number,
-                "routes": jsonable(routes),
-                "parallel_ringings": [ringing.ringing_number for ringing in ringings],
-            }
+    answer = [
+        _routing_response(
+            await data.routing.async_ask(data.routing.async_read_public_number(number))
         )
+        for number in numbers
+    ]
     return {"public_numbers": answer}
 
 
 async def _routes_after_change(data: Data, number: str) -> dict[str, Any]:
-    await data.routing.async_refresh()
-    routes = await data.routing.async_ask(data.client.get_routes(number))
-    ringings = await data.routing.async_ask(data.client.get_ringings(number))
-    return {
-        "public_number": number,
-        "routes": jsonable(routes),
-        "parallel_ringings": [ringing.ringing_number for ringing in ringings],
-    }
+    routing = await data.routing.async_ask(data.routing.async_refresh_public_number(number))
+    return _routing_response(routing)
 
 
 async def _add_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
