@@ -16,7 +16,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from .action_input import invalid, jsonable, zadarma_number, zadarma_sip
-from .api.zadarma import MAX_CALLER_NAME_LENGTH
+from .api import TelcoValidationError
+from .api.zadarma import validate_caller_name
 from .api.zadarma_models import AvailableNumber, Direction
 from .coordinator import ZadarmaRuntimeData
 from .declaration import OperatorAction
@@ -25,7 +26,6 @@ from .services import GROUP_FIELDS, offer
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
 
-_CALLER_NAME = re.compile(rf"[A-Za-z0-9]{{0,{MAX_CALLER_NAME_LENGTH}}}")
 # An external SIP URI as Zadarma takes it, without ``sip:``: user@host[:port][;params].
 _SIP_URI = re.compile(r"[^@\s:;]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:;\S*)?")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
@@ -89,8 +89,10 @@ def _direct_number(data: Data, value: str, field: str = "number") -> str:
 async def _set_caller_name(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     number = _direct_number(data, given["number"])
     name = str(given["caller_name"]).strip()
-    if not _CALLER_NAME.fullmatch(name):
-        raise invalid("caller_name", "invalid_caller_name_value", value=name)
+    try:
+        validate_caller_name(name)  # the client's rule, refused here naming the field
+    except TelcoValidationError:
+        raise invalid("caller_name", "invalid_caller_name_value", value=name) from None
     result = await data.account.async_change_number(
         number, data.client.set_caller_name(number, name)
     )
