@@ -8,12 +8,15 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.json import JSONEncoder
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.telco.const import DOMAIN
+from tests.simulator import SimulatorServer
 
 # A fixed moment for snapshots: the simulator seeds its data relative to "now".
 FROZEN_NOW = "2026-11-15T10:00:00+00:00"
@@ -100,3 +103,42 @@ def device_with(
     """Return the entry's device with our ``identifier``, if it is registered."""
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     return next((device for device in devices if (DOMAIN, identifier) in device.identifiers), None)
+
+
+def requests_sent(simulator: SimulatorServer, operator: str) -> int:
+    """Return how many requests the simulator received for an operator."""
+    return sum(
+        count for name, count in simulator.control.counts.items() if name.startswith(f"{operator} ")
+    )
+
+
+async def act(
+    hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any
+) -> dict[str, Any]:
+    """Run an action on an entry and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        action,
+        {"config_entry_id": entry.entry_id, **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    operator: str,
+    action: str,
+    entry: MockConfigEntry,
+    **data: Any,
+) -> ServiceValidationError:
+    """Run an action that must be refused before any request reaches the operator."""
+    before = requests_sent(simulator, operator)
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, action, entry, **data)
+    assert requests_sent(simulator, operator) == before
+    assert err.value.translation_domain == DOMAIN
+    return err.value

@@ -29,7 +29,7 @@ from custom_components.telco.const import (
     CONF_SLOW_INTERVAL,
     DOMAIN,
 )
-from tests.common import FROZEN_NOW, advance
+from tests.common import FROZEN_NOW, advance, requests_sent
 from tests.conftest import (
     ODORIK_PASSWORD,
     ODORIK_USER,
@@ -74,13 +74,6 @@ def form_defaults(result: Mapping[str, Any]) -> dict[str, Any]:
         elif callable(key.default):
             defaults[str(key)] = key.default()
     return defaults
-
-
-def requests_sent(simulator: SimulatorServer, operator: str) -> int:
-    """Return how many requests the simulator received for an operator."""
-    return sum(
-        count for name, count in simulator.control.counts.items() if name.startswith(f"{operator} ")
-    )
 
 
 async def start_operator_step(hass: HomeAssistant, operator: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import DOMAIN
 from custom_components.telco.services import ACTIONS
-from tests.common import FROZEN_NOW, setup_entry
+from tests.common import FROZEN_NOW, act, refused, requests_sent, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import DATA_PACKAGES, ODORIK_KEY
 from tests.simulator.zadarma import ZADARMA_KEY
@@ -26,45 +26,6 @@ PUBLIC = "00420533533533"
 @pytest.fixture(autouse=True)
 def _frozen(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to(FROZEN_NOW)
-
-
-def sent(simulator: SimulatorServer, operator: str) -> int:
-    """Return how many requests the simulator received for an operator."""
-    return sum(
-        count for name, count in simulator.control.counts.items() if name.startswith(f"{operator} ")
-    )
-
-
-async def act(
-    hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any
-) -> dict[str, Any]:
-    """Run an action on an entry and return its response."""
-    response = await hass.services.async_call(
-        DOMAIN,
-        action,
-        {"config_entry_id": entry.entry_id, **data},
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    return dict(response)
-
-
-async def refused(
-    hass: HomeAssistant,
-    simulator: SimulatorServer,
-    operator: str,
-    action: str,
-    entry: MockConfigEntry,
-    **data: Any,
-) -> ServiceValidationError:
-    """Run an action that must be refused before any request reaches the operator."""
-    before = sent(simulator, operator)
-    with pytest.raises(ServiceValidationError) as err:
-        await act(hass, action, entry, **data)
-    assert sent(simulator, operator) == before
-    assert err.value.translation_domain == DOMAIN
-    return err.value
 
 
 async def operator_refuses(
@@ -392,10 +353,10 @@ async def test_empty_message_is_refused(
     hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
 ) -> None:
     await setup_entry(hass, odorik_entry)
-    before = sent(simulator, "odorik")
+    before = requests_sent(simulator, "odorik")
     with pytest.raises(Exception, match="message"):
         await act(hass, "send_sms", odorik_entry, recipient="+420777123456", message="")
-    assert sent(simulator, "odorik") == before
+    assert requests_sent(simulator, "odorik") == before
 
 
 # -- hang up -----------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import DOMAIN
-from tests.common import FROZEN_NOW, setup_entry
+from tests.common import FROZEN_NOW, act, refused, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import (
     DEMO_NUMBER_AUTORENEW,
@@ -22,7 +22,6 @@ from tests.simulator.zadarma import (
     ZadarmaAccount,
     ZadarmaSimulator,
 )
-from tests.test_services import act, refused
 
 OFFICE = DEMO_NUMBER_AUTORENEW  # Warsaw, 6 USD a month, SIP 100001
 LONDON = DEMO_NUMBER_EXPIRING  # London, 4.5 USD a month, SIP 100002
