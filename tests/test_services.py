@@ -337,6 +337,10 @@ async def test_zadarma_send_sms_returns_cost_and_currency(
     assert response["currency"] == "USD"
     assert response["cost"] > 0
     assert simulator.app[ZADARMA_KEY].demo.sms[-1]["number"] == "420777123456"
+    # Only the balance is read again, and shows the payment at once.
+    assert float(hass.states.get("sensor.zadarma_453101_balance").state) == round(
+        25.4 - response["cost"], 4
+    )
 
 
 async def test_zadarma_send_sms_without_money(

@@ -11,7 +11,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, Protocol, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     HomeAssistantError,
@@ -427,6 +427,11 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
             return
         self.async_set_updated_data(replace(self.data, sim_cards=sim_cards))
 
+    @callback
+    def async_set_balance(self, balance: float) -> None:
+        """Show the credit an answer of the operator reported (an SMS tells what is left)."""
+        self.async_set_updated_data(replace(self.data, balance=balance))
+
     def sim_card(self, number: str) -> SimCard:
         """Return a SIM card as it will be once the changes asked for are applied."""
         card = self.data.sim_cards[number]
@@ -691,6 +696,16 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
                 sip.id: status.is_online for sip, status in zip(sips, statuses, strict=True)
             },
         )
+
+    async def async_refresh_balance(self) -> None:
+        """Re-read only the balance after something was paid for."""
+        try:
+            balance = await self.client.get_balance()
+        except TelcoError as err:
+            # The payment itself went through; the next regular poll shows the balance.
+            LOGGER.debug("Re-reading the balance after a payment failed: %s", err)
+            return
+        self.async_set_updated_data(replace(self.data, balance=balance))
 
     async def async_change_number[R](self, number: str, change: Awaitable[R]) -> R:
         """Change a direct number at the operator, then re-read only that number."""

@@ -79,7 +79,9 @@ async def send_sms(data: Data, recipient: str, message: str, sender: str | None)
     result = await data.account.async_run_change(
         data.client.send_sms(number, message, sender=sender)
     )
-    await data.account.async_request_refresh()  # the balance went down
+    if result.balance is not None:
+        # Odorik answers a sent SMS with the credit left: no need to ask again.
+        data.account.async_set_balance(result.balance)
     return {"status": result.status.value, "balance": result.balance}
 
 

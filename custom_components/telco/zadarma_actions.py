@@ -66,7 +66,7 @@ async def send_sms(data: Data, recipient: str, message: str, sender: str | None)
     result = await data.account.async_run_change(
         data.client.send_sms(number, message, sender=sender)
     )
-    await data.account.async_request_refresh()  # the balance went down
+    await data.account.async_refresh_balance()
     answer: dict[str, Any] = jsonable(result)
     return answer
 
