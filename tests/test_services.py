@@ -773,6 +773,9 @@ async def test_assign_number_to_sim(
     )
     assert response == {"phone_number": "00420799799083", "delayed_activation": False}
     assert "00420799799083" in simulator.app[ODORIK_KEY].sims
+    await hass.async_block_till_done()
+    # The SIM cards are read again: the new one has its entities at once.
+    assert hass.states.get("switch.sim_420_799_799_083_mobile_data") is not None
     await operator_refuses(
         hass,
         "assign_number_to_sim",

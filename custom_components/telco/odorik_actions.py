@@ -315,7 +315,7 @@ async def _assign_number_to_sim(hass: HomeAssistant, data: Data, given: Fields) 
             delayed_activation=given["delayed_activation"],
         )
     )
-    await data.account.async_refresh()
+    await data.account.async_refresh_sim_cards()  # only the SIM cards changed
     return {"phone_number": number, "delayed_activation": given["delayed_activation"]}
 
 
