@@ -10,7 +10,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
 
-from custom_components.telco.action_input import jsonable, moment, odorik_number, zadarma_number
+from custom_components.telco.model.action_input import jsonable, moment
+from custom_components.telco.operators.odorik.numbers import odorik_number
+from custom_components.telco.operators.zadarma.numbers import zadarma_number
 
 
 @pytest.mark.parametrize(

@@ -26,16 +26,17 @@ from custom_components.telco.api import (
 )
 from custom_components.telco.api.odorik_models import MobileDataRecord
 from custom_components.telco.api.zadarma import ZadarmaClient
-from custom_components.telco.coordinator import (
-    STATISTICS_LOOKBACK,
-    STATISTICS_MAX_PERIOD,
+from custom_components.telco.model.coordinator import change_error, poll_error
+from custom_components.telco.operators.odorik.coordinators import (
     DataUsage,
     MobileDataLedger,
+    month_start,
+)
+from custom_components.telco.operators.zadarma.coordinators import (
+    STATISTICS_LOOKBACK,
+    STATISTICS_MAX_PERIOD,
     StatisticsCursor,
     ZadarmaCallsCoordinator,
-    change_error,
-    month_start,
-    poll_error,
 )
 from tests.common import FROZEN_NOW, setup_entry
 from tests.simulator import SimulatorServer

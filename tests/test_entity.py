@@ -16,7 +16,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import DOMAIN
-from custom_components.telco.entity import display_number
+from custom_components.telco.model.descriptions import display_number
 from tests.common import FROZEN_NOW, advance, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import ZADARMA_KEY

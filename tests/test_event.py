@@ -18,8 +18,10 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.telco.api import OdorikClient
 from custom_components.telco.api.odorik_models import Call
-from custom_components.telco.odorik import call_event_type as odorik_event_type
-from custom_components.telco.zadarma import (
+from custom_components.telco.operators.odorik.entities import (
+    call_event_type as odorik_event_type,
+)
+from custom_components.telco.operators.zadarma.entities import (
     call_attributes as zadarma_attributes,
     call_event_type as zadarma_event_type,
 )

@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import DOMAIN
-from custom_components.telco.services import ACTIONS
+from custom_components.telco.model.actions import ACTIONS
 from tests.common import FROZEN_NOW, act, refused, requests_sent, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import DATA_PACKAGES, ODORIK_KEY

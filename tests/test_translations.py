@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.telco.services import ACTIONS
+from custom_components.telco.model.actions import ACTIONS
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / "telco"
 

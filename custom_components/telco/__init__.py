@@ -11,10 +11,12 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import TelcoConfigEntry, call_cursor_store
-from .entity import ItemTracker, register_account_device
+from .model.coordinator import call_cursor_store
+from .model.declaration import TelcoConfigEntry
+from .model.entity import register_account_device
+from .model.issues import async_delete_entry_issues
+from .model.items import ItemTracker
 from .operators import operator_of
-from .repairs import async_delete_issues
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -62,7 +64,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bo
 
 async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
     """Delete the account's repair issues and call-record cursor with it."""
-    async_delete_issues(hass, entry)
+    async_delete_entry_issues(hass, entry)
     # Added again, the account starts afresh instead of replaying the calls in between.
     await call_cursor_store(hass, entry).async_remove()
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySensorEntityDescription
+from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoBinarySensorDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 0
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoBinarySensorDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], BinarySensorEntityDescription
-):
-    """A binary sensor: whether it is on, and what it lists."""
-
-    is_on_fn: Callable[[DataT, str], bool]
-    attributes_fn: Callable[[DataT, str], dict[str, Any]] | None = None
 
 
 async def async_setup_entry(

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.components.button import ButtonEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoButtonDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoButtonDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], ButtonEntityDescription
-):
-    """An action at the operator; ``press_fn`` goes through the coordinator's write path."""
-
-    press_fn: Callable[[DataT, str], Awaitable[object]]
 
 
 async def async_setup_entry(

@@ -36,8 +36,8 @@ from .const import (
     INTERVAL_LIMITS,
     LOGGER,
 )
-from .coordinator import TelcoConfigEntry
-from .operators import OPERATORS, AccountIdentity, Operator, operator_of
+from .model.declaration import AccountIdentity, Operator, TelcoConfigEntry
+from .operators import OPERATORS, operator_of
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))

@@ -9,7 +9,7 @@ from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_API_SECRET
-from .coordinator import TelcoConfigEntry
+from .model.declaration import TelcoConfigEntry
 
 # Credentials, and every field that holds a phone number, SIM serial or name.
 TO_REDACT = {

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components.event import EventEntity
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoEventDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 0
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoEventDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], EventEntityDescription
-):
-    """Events read from records: one event per record a poll found new.
-
-    ``coordinator_fn`` names the coordinator whose every poll brings the records new
-    since the last one, as a new object; ``events_fn`` turns that poll's records
-    into event types (one of ``event_types``) with their attributes, oldest first,
-    leaving out a record it cannot tell the kind of.
-    """
-
-    events_fn: Callable[[DataT, str], Iterable[tuple[str, dict[str, Any]]]]
 
 
 async def async_setup_entry(

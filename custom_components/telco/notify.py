@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.notify import NotifyEntity, NotifyEntityDescription
+from homeassistant.components.notify import NotifyEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_SMS_RECIPIENT, DOMAIN
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoNotifyDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoNotifyDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], NotifyEntityDescription
-):
-    """A way to message someone; ``send_fn`` is the path the ``send_sms`` action takes."""
-
-    send_fn: Callable[[DataT, str, str], Awaitable[object]]
 
 
 async def async_setup_entry(

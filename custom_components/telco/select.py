@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.components.select import SelectEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoSelectDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoSelectDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], SelectEntityDescription
-):
-    """A setting chosen from what the operator offers for that item.
-
-    ``set_fn`` goes through the coordinator's write path.
-    """
-
-    options_fn: Callable[[DataT, str], list[str]]
-    current_fn: Callable[[DataT, str], str | None]
-    set_fn: Callable[[DataT, str, str], Awaitable[object]]
 
 
 async def async_setup_entry(

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, override
 
-from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
+from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoSensorDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 0
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoSensorDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], SensorEntityDescription
-):
-    """A sensor: its value, and what the account must tell (unit, attributes, cycle).
-
-    ``unit_fn`` gives a unit known only from the account (Zadarma's currency);
-    ``last_reset_fn`` the start of the cycle a ``total`` belongs to.
-    """
-
-    value_fn: Callable[[DataT, str], StateType | datetime]
-    unit_fn: Callable[[DataT], str] | None = None
-    attributes_fn: Callable[[DataT, str], dict[str, Any]] | None = None
-    last_reset_fn: Callable[[DataT], datetime] | None = None
 
 
 async def async_setup_entry(

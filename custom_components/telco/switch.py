@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.components.switch import SwitchEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoSwitchDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoSwitchDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], SwitchEntityDescription
-):
-    """A setting that is on or off: how it reads, and how to ask the operator to change it.
-
-    ``set_fn`` goes through the coordinator's write path, which translates refusals,
-    shows the real state again after one, and re-reads what changed.
-    """
-
-    is_on_fn: Callable[[DataT, str], bool]
-    set_fn: Callable[[DataT, str, bool], Awaitable[object]]
 
 
 async def async_setup_entry(

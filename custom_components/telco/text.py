@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.text import TextEntity, TextEntityDescription
+from homeassistant.components.text import TextEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-from .entity import TelcoEntity, TelcoEntityDescription, add_described_entities
+from .model.declaration import TelcoConfigEntry
+from .model.descriptions import TelcoTextDescription
+from .model.entity import TelcoEntity, add_described_entities
 
 PARALLEL_UPDATES = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class TelcoTextDescription[DataT: TelcoRuntimeData](
-    TelcoEntityDescription[DataT], TextEntityDescription
-):
-    """A text setting; ``set_fn`` goes through the coordinator's write path."""
-
-    value_fn: Callable[[DataT, str], str]
-    set_fn: Callable[[DataT, str, str], Awaitable[object]]
 
 
 async def async_setup_entry(

@@ -1,4 +1,4 @@
-"""How Odorik answers the service actions (declared in odorik.py).
+"""How Odorik answers the service actions.
 
 Numbers are brought to Odorik's ``00…`` international format, SIM settings are
 checked against what Odorik offers for that SIM card, and everything that could be
@@ -15,11 +15,12 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .action_input import invalid, jsonable, moment, odorik_number, odorik_prefix, period
-from .api.odorik_models import Call, SimCard, SimCardUpdate
-from .coordinator import OdorikRuntimeData, PublicNumberRouting
-from .declaration import OperatorAction
-from .services import offer
+from ...api.odorik_models import Call, SimCard, SimCardUpdate
+from ...model.action_input import invalid, jsonable, moment, period
+from ...model.actions import offer
+from ...model.declaration import OperatorAction
+from .coordinators import OdorikRuntimeData, PublicNumberRouting
+from .numbers import odorik_number, odorik_prefix
 
 type Data = OdorikRuntimeData
 type Fields = Mapping[str, Any]

@@ -1,4 +1,4 @@
-"""How Zadarma answers the service actions (declared in zadarma.py).
+"""How Zadarma answers the service actions.
 
 Numbers are sent as Zadarma wants them: digits only. Everything that can be refused
 without asking Zadarma is refused before a request is sent; an order is checked
@@ -15,13 +15,14 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from .action_input import invalid, jsonable, zadarma_number, zadarma_sip
-from .api import TelcoValidationError
-from .api.zadarma import validate_caller_name
-from .api.zadarma_models import AvailableNumber, Direction
-from .coordinator import ZadarmaRuntimeData
-from .declaration import OperatorAction
-from .services import GROUP_FIELDS, offer
+from ...api import TelcoValidationError
+from ...api.zadarma import validate_caller_name
+from ...api.zadarma_models import AvailableNumber, Direction
+from ...model.action_input import invalid, jsonable
+from ...model.actions import GROUP_FIELDS, offer
+from ...model.declaration import OperatorAction
+from .coordinators import ZadarmaRuntimeData
+from .numbers import zadarma_number, zadarma_sip
 
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]

@@ -1,30 +1,20 @@
-"""Odorik.cz: an account (or one line) with SIM cards, public numbers and calls."""
+"""Odorik's entities: what they belong to (the account, SIM cards, public numbers) and each one.
+
+Every write goes through the account coordinator's write path; the call event tells
+each call and SMS of the call history once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
-from aiohttp import ClientSession
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
     BinarySensorDeviceClass,
 )
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import (
-    CONF_PASSWORD,
-    CONF_URL,
-    CONF_USERNAME,
-    EntityCategory,
-    UnitOfInformation,
-    UnitOfTime,
-)
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EntityCategory, UnitOfInformation, UnitOfTime
 
-from .action_input import odorik_number
-from .api import TelcoError
-from .api.odorik import DEFAULT_ODORIK_URL, OdorikClient
-from .api.odorik_models import (
+from ...api.odorik_models import (
     ActiveCall,
     Call,
     CallDirection,
@@ -33,79 +23,24 @@ from .api.odorik_models import (
     SimCardUpdate,
     SimState,
 )
-from .binary_sensor import TelcoBinarySensorDescription
-from .button import TelcoButtonDescription
-from .const import (
-    CONF_ACCOUNT_INTERVAL,
-    CONF_ACTIVE_CALLS_INTERVAL,
-    CONF_SLOW_INTERVAL,
-    ODORIK_CURRENCY,
-    OPERATOR_ODORIK,
+from ...const import ODORIK_CURRENCY
+from ...model.descriptions import (
+    DeviceFacts,
+    Subject,
+    TelcoBinarySensorDescription,
+    TelcoButtonDescription,
+    TelcoEventDescription,
+    TelcoNotifyDescription,
+    TelcoSelectDescription,
+    TelcoSensorDescription,
+    TelcoSwitchDescription,
+    account_subject,
+    display_number,
 )
-from .coordinator import (
-    ROAMING_OFF,
-    DataUsage,
-    OdorikAccountCoordinator,
-    OdorikActiveCallsCoordinator,
-    OdorikCallsCoordinator,
-    OdorikMobileDataCoordinator,
-    OdorikRoutingCoordinator,
-    OdorikRuntimeData,
-    TelcoConfigEntry,
-)
-from .declaration import AccountIdentity, Operator
-from .entity import DeviceFacts, Subject, account_subject, display_number
-from .event import TelcoEventDescription
-from .notify import TelcoNotifyDescription
-from .odorik_actions import ACTIONS, send_sms
-from .select import TelcoSelectDescription
-from .sensor import TelcoSensorDescription
-from .switch import TelcoSwitchDescription
+from .actions import send_sms
+from .coordinators import ROAMING_OFF, DataUsage, OdorikRuntimeData
 
 type Data = OdorikRuntimeData
-
-
-def _connect(session: ClientSession, data: Mapping[str, Any]) -> OdorikClient:
-    return OdorikClient(session, data[CONF_USERNAME], data[CONF_PASSWORD], base_url=data[CONF_URL])
-
-
-async def _identify(client: OdorikClient, data: Mapping[str, Any]) -> AccountIdentity:
-    """Tell an account login from a line login: a line sees itself among its lines.
-
-    An account's lines are kept as the names under which the same account may be
-    configured already; a line login cannot learn its account, so only the account
-    side can tell they belong together.
-    """
-    await client.get_balance()
-    user = str(data[CONF_USERNAME])
-    try:
-        lines = {str(line.id) for line in await client.get_lines()}
-    except TelcoError:
-        # The credentials work (the balance answered); a login that may not list
-        # lines is still told apart from the others by its own name.
-        lines = set()
-    if user in lines:
-        return AccountIdentity(unique_id=f"odorik_line_{user}", title=f"Odorik line {user}")
-    return AccountIdentity(
-        unique_id=f"odorik_{user}",
-        title=f"Odorik {user}",
-        also_known_as=frozenset(f"odorik_line_{line}" for line in lines),
-    )
-
-
-def _start(
-    hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient, account_device_id: str
-) -> Data:
-    return OdorikRuntimeData(
-        operator=ODORIK,
-        account_device_id=account_device_id,
-        client=client,
-        account=OdorikAccountCoordinator(hass, entry, client),
-        active_calls=OdorikActiveCallsCoordinator(hass, entry, client),
-        calls=OdorikCallsCoordinator(hass, entry, client),
-        mobile_data=OdorikMobileDataCoordinator(hass, entry, client),
-        routing=OdorikRoutingCoordinator(hass, entry, client),
-    )
 
 
 # --- Subjects ---------------------------------------------------------------------------
@@ -459,45 +394,4 @@ EVENTS: tuple[TelcoEventDescription[Data], ...] = (
         event_types=CALL_EVENT_TYPES,
         events_fn=_call_events,
     ),
-)
-
-
-def _diagnostics(data: Data) -> dict[str, Any]:
-    account = data.account.data
-    return {
-        "balance": account.balance,
-        "statistics": asdict(account.statistics),
-        "missed_calls": account.missed_calls,
-        "sim_cards": [asdict(card) for card in account.sim_cards.values()],
-        "active_calls": [asdict(call) for call in data.active_calls.data],
-        "mobile_data": [asdict(usage) for usage in data.mobile_data.data.values()],
-        "public_numbers": [asdict(routing) for routing in data.routing.data.values()],
-        "call_cursor": data.calls.cursor.as_dict() if data.calls.cursor else None,
-    }
-
-
-ODORIK: Operator[OdorikClient, Data] = Operator(
-    key=OPERATOR_ODORIK,
-    name="Odorik",
-    manufacturer="Odorik.cz",
-    account_url="https://www.odorik.cz/ucet/",
-    default_url=DEFAULT_ODORIK_URL,
-    account_field=CONF_USERNAME,
-    secret_field=CONF_PASSWORD,
-    reauth_fields=(CONF_PASSWORD,),
-    intervals=(CONF_ACTIVE_CALLS_INTERVAL, CONF_ACCOUNT_INTERVAL, CONF_SLOW_INTERVAL),
-    connect=_connect,
-    phone_number=odorik_number,
-    identify=_identify,
-    start=_start,
-    subjects=(ACCOUNT, SIM, PUBLIC_NUMBER),
-    sensors=SENSORS,
-    binary_sensors=BINARY_SENSORS,
-    switches=SWITCHES,
-    selects=SELECTS,
-    buttons=BUTTONS,
-    notifiers=NOTIFIERS,
-    actions=ACTIONS,
-    events=EVENTS,
-    diagnostics=_diagnostics,
 )

@@ -1,25 +1,57 @@
-"""The shape of an operator declaration."""
+"""The shape of an operator declaration, and of the runtime data of a loaded entry.
+
+Each package under ``operators/`` declares one ``Operator``: its config-flow fields
+and default address, how to build its client and name its account, its coordinators,
+what its entities belong to and which entities exist, its actions and its
+diagnostics. The flow, the setup, the platforms, diagnostics and repairs read these
+declarations; nothing outside the operators and ``api/`` asks which operator an entry
+has.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import ClientSession
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-if TYPE_CHECKING:
-    from .binary_sensor import TelcoBinarySensorDescription
-    from .button import TelcoButtonDescription
-    from .coordinator import TelcoConfigEntry, TelcoRuntimeData
-    from .entity import Subject
-    from .event import TelcoEventDescription
-    from .notify import TelcoNotifyDescription
-    from .select import TelcoSelectDescription
-    from .sensor import TelcoSensorDescription
-    from .switch import TelcoSwitchDescription
-    from .text import TelcoTextDescription
+from .coordinator import TelcoCoordinator
+from .descriptions import (
+    Subject,
+    TelcoBinarySensorDescription,
+    TelcoButtonDescription,
+    TelcoEventDescription,
+    TelcoNotifyDescription,
+    TelcoSelectDescription,
+    TelcoSensorDescription,
+    TelcoSwitchDescription,
+    TelcoTextDescription,
+)
+from .items import ItemTracker
+
+
+@dataclass(kw_only=True)
+class TelcoRuntimeData:
+    """What a loaded entry holds: its operator's declaration, account device and coordinators.
+
+    Each operator derives its own, with its client and coordinators as fields.
+    """
+
+    operator: Operator[Any, Any]
+    account_device_id: str
+    # Set once the first polls succeeded: which SIM cards, numbers and lines exist.
+    items: ItemTracker = field(init=False)
+
+    @property
+    def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
+        """Return every coordinator, e.g. to apply new poll intervals."""
+        raise NotImplementedError
+
+
+type TelcoConfigEntry = ConfigEntry[TelcoRuntimeData]
 
 
 @dataclass(frozen=True, kw_only=True)

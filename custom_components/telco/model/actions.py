@@ -1,0 +1,324 @@
+"""The service actions of the integration: their names, fields and checks of types and ranges.
+
+Every action takes the ``config_entry_id`` of an account (``services.py`` registers
+them once). Each operator says which actions it answers, and with which of their
+fields (``offer``); its handler brings numbers and moments to the operator's format
+before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.core import HomeAssistant, SupportsResponse
+from homeassistant.helpers import config_validation as cv
+import voluptuous as vol
+
+from .declaration import OperatorAction, TelcoRuntimeData
+
+# Our own name and resolver: the core helper for config-entry actions is 2026-only.
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+
+_NUMBER = cv.string
+_NON_NEGATIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=0))
+_POSITIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=1))
+_NON_NEGATIVE_FLOAT = vol.All(vol.Coerce(float), vol.Range(min=0))
+_DIRECTION = vol.In(["in", "out", "redirected"])
+_STATUS = vol.In(["answered", "missed"])
+# Minutes from now, or a moment (with or without its offset).
+_DELAY = vol.Any(vol.All(vol.Coerce(int), vol.Range(min=0, max=525_600)), cv.datetime)
+_PERIOD: dict[vol.Marker, Any] = {
+    vol.Optional("from"): cv.datetime,
+    vol.Optional("to"): cv.datetime,
+}
+_REQUIRED_PERIOD: dict[vol.Marker, Any] = {
+    vol.Required("from"): cv.datetime,
+    vol.Required("to"): cv.datetime,
+}
+_CALL_FILTERS: dict[vol.Marker, Any] = {
+    vol.Optional("direction"): _DIRECTION,
+    vol.Optional("line"): _POSITIVE_INT,
+    vol.Optional("min_length"): _NON_NEGATIVE_INT,
+    vol.Optional("max_length"): _NON_NEGATIVE_INT,
+    vol.Optional("min_price"): _NON_NEGATIVE_FLOAT,
+    vol.Optional("max_price"): _NON_NEGATIVE_FLOAT,
+}
+SIM_TEXT_SETTINGS = (
+    "data_package",
+    "data_package_for_next_month",
+    "voice_package",
+    "voice_package_for_next_month",
+    "package_delayed_billing",
+    "package_delayed_billing_for_next_month",
+    "roaming",
+    "add_credit",
+    "requested_data_plan_for_next_month",
+    "requested_data_roaming_plan_for_next_month",
+    "requested_voice_roaming_plan_for_next_month",
+    "requested_tariff_plan_for_next_month",
+)
+SIM_SWITCH_SETTINGS = ("missed_calls_register", "mobile_data", "lte", "lte_for_next_month")
+_SETTING = vol.All(cv.string, vol.Length(min=1))
+PREMIUM_SERVICES = ["off", "sms_payments_and_dms", "all_other_than_sms_payments_and_dms", "all"]
+# Zadarma: the languages of its personal account, the ordering periods, the group data.
+ZADARMA_LANGUAGES = ["en", "es", "de", "pl", "ru", "ua", "fr"]
+ORDER_PERIODS = ["month", "3month"]
+AUTORENEW_PERIODS = ["month", "year"]
+# Zadarma writes these in upper case; the selectors offer them in lower case.
+SALUTATIONS = ["mr", "ms", "company"]
+ID_TYPES = [
+    "passport",
+    "dni",
+    "nie",
+    "residence_permit",
+    "national_id_card",
+    "business_registration",
+]
+DOCUMENT_TYPES = [
+    "passport",
+    "certificate",
+    "contract",
+    "company_letter",
+    "inn_ua",
+    "phone_bill",
+    "photo_with_doc",
+    "photo_with_passport",
+    "receipt",
+    "driver_id_us_ca",
+    "driver_id_other",
+]
+_TEXT = vol.All(cv.string, vol.Length(min=1))
+
+
+def _lower(value: str) -> str:
+    return value.lower()
+
+
+_LANGUAGE = vol.In(ZADARMA_LANGUAGES)
+_GROUP_REQUIRED = (
+    "email",
+    "salutation",
+    "first_name",
+    "last_name",
+    "country",
+    "city",
+    "address",
+    "zip_code",
+    "street",
+    "building_number",
+    "phone",
+)
+_GROUP_OPTIONAL = (
+    "nationality",
+    "middle_name",
+    "date_of_birth",
+    "organization",
+    "organization_description",
+    "organization_reg_number",
+    "region",
+    "street_code",
+    "municipality_code",
+    "building_letter",
+    "type_of_id",
+    "id_number",
+    "issuing_authority",
+    "issuing_date",
+    "direction_id",
+)
+GROUP_FIELDS = (*_GROUP_REQUIRED, *_GROUP_OPTIONAL)
+_GROUP_VALUES: dict[str, Any] = {
+    **dict.fromkeys(GROUP_FIELDS, _TEXT),
+    "salutation": vol.All(cv.string, _lower, vol.In(SALUTATIONS)),
+    "type_of_id": vol.All(cv.string, _lower, vol.In(ID_TYPES)),
+    "date_of_birth": cv.date,
+    "issuing_date": cv.date,
+    "direction_id": _POSITIVE_INT,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    """An action as Home Assistant registers it: its fields and whether it answers."""
+
+    fields: dict[vol.Marker, Any]
+    response: SupportsResponse = SupportsResponse.OPTIONAL
+
+
+ACTIONS: dict[str, Action] = {
+    "callback": Action(
+        fields={
+            vol.Required("caller"): _NUMBER,
+            vol.Required("recipient"): _NUMBER,
+            vol.Optional("delayed"): _DELAY,
+            vol.Optional("line"): _POSITIVE_INT,
+            vol.Optional("simple"): cv.boolean,
+            vol.Optional("sip"): _NUMBER,
+            vol.Optional("predicted"): cv.boolean,
+        }
+    ),
+    "send_sms": Action(
+        fields={
+            vol.Required("recipient"): _NUMBER,
+            vol.Required("message"): vol.All(cv.string, vol.Length(min=1)),
+            vol.Optional("sender"): cv.string,
+        }
+    ),
+    "hang_up": Action(
+        fields={vol.Optional("call_id"): _POSITIVE_INT, vol.Optional("line"): _POSITIVE_INT}
+    ),
+    "get_call_history": Action(
+        fields={
+            **_PERIOD,
+            vol.Optional("since_id"): _NON_NEGATIVE_INT,
+            **_CALL_FILTERS,
+            vol.Optional("status"): _STATUS,
+            vol.Optional("phone_number_filter"): _NUMBER,
+            vol.Optional("include_sms"): cv.boolean,
+            vol.Optional("limit"): _POSITIVE_INT,
+        },
+        response=SupportsResponse.ONLY,
+    ),
+    "get_call_statistics": Action(
+        fields={**_REQUIRED_PERIOD, **_CALL_FILTERS}, response=SupportsResponse.ONLY
+    ),
+    "get_mobile_data": Action(
+        fields={**_REQUIRED_PERIOD, vol.Optional("phone_number"): _NUMBER},
+        response=SupportsResponse.ONLY,
+    ),
+    "get_routing": Action(
+        fields={vol.Optional("public_number"): _NUMBER}, response=SupportsResponse.ONLY
+    ),
+    "add_route": Action(
+        fields={
+            vol.Required("public_number"): _NUMBER,
+            vol.Required("ringing_number"): _NUMBER,
+            vol.Optional("source_number", default="*"): _NUMBER,
+            vol.Optional("replace", default=False): cv.boolean,
+        }
+    ),
+    "remove_route": Action(
+        fields={vol.Required("public_number"): _NUMBER, vol.Required("route_id"): _POSITIVE_INT}
+    ),
+    "add_parallel_ringing": Action(
+        fields={vol.Required("public_number"): _NUMBER, vol.Required("ringing_number"): _NUMBER}
+    ),
+    "remove_parallel_ringing": Action(
+        fields={vol.Required("public_number"): _NUMBER, vol.Required("ringing_number"): _NUMBER}
+    ),
+    "set_sim_options": Action(
+        fields={
+            vol.Required("phone_number"): _NUMBER,
+            **{
+                vol.Optional(name): vol.All(cv.string, vol.Length(min=1))
+                for name in SIM_TEXT_SETTINGS
+            },
+            **{vol.Optional(name): cv.boolean for name in SIM_SWITCH_SETTINGS},
+            vol.Optional("premium_services"): vol.In(PREMIUM_SERVICES),
+            vol.Optional("state"): vol.In(["active", "suspended"]),
+        }
+    ),
+    "assign_number_to_sim": Action(
+        fields={
+            vol.Required("phone_number"): _NUMBER,
+            vol.Required("iccid"): cv.string,
+            vol.Required("pin"): cv.string,
+            vol.Optional("delayed_activation", default=False): cv.boolean,
+        }
+    ),
+    # Zadarma: settings of a connected number
+    "set_caller_name": Action(
+        fields={vol.Required("number"): _NUMBER, vol.Required("caller_name"): cv.string}
+    ),
+    "set_sip_routing": Action(
+        fields={
+            vol.Required("number"): _NUMBER,
+            vol.Required("sip_id"): _TEXT,
+            vol.Optional("test_mode"): cv.boolean,
+        }
+    ),
+    "set_auto_prolongation": Action(
+        fields={vol.Required("number"): _NUMBER, vol.Required("enabled"): cv.boolean}
+    ),
+    "prolong_number": Action(
+        fields={
+            vol.Required("number"): _NUMBER,
+            vol.Required("months"): vol.All(vol.Coerce(int), vol.Range(min=1, max=36)),
+        }
+    ),
+    # Zadarma: ordering a number
+    "list_number_countries": Action(
+        fields={vol.Optional("language"): _LANGUAGE}, response=SupportsResponse.ONLY
+    ),
+    "list_number_directions": Action(
+        fields={
+            vol.Required("country"): _TEXT,
+            vol.Optional("language"): _LANGUAGE,
+            vol.Optional("direction_id"): _POSITIVE_INT,
+        },
+        response=SupportsResponse.ONLY,
+    ),
+    "list_available_numbers": Action(
+        fields={vol.Required("direction_id"): _TEXT, vol.Optional("mask"): cv.string},
+        response=SupportsResponse.ONLY,
+    ),
+    "order_number": Action(
+        fields={
+            vol.Required("direction_id"): _POSITIVE_INT,
+            vol.Optional("number_id"): _TEXT,
+            vol.Optional("number"): _NUMBER,
+            vol.Optional("documents_group_id"): _NON_NEGATIVE_INT,
+            vol.Optional("period", default="month"): vol.In(ORDER_PERIODS),
+            vol.Optional("autorenew_period"): vol.In(AUTORENEW_PERIODS),
+            vol.Optional("receive_sms", default=False): cv.boolean,
+            vol.Optional("purpose"): _TEXT,
+        }
+    ),
+    # Zadarma: identity documents
+    "list_document_groups": Action(fields={}, response=SupportsResponse.ONLY),
+    "get_document_group": Action(
+        fields={vol.Required("group_id"): _NON_NEGATIVE_INT}, response=SupportsResponse.ONLY
+    ),
+    "create_document_group": Action(
+        fields={
+            **{vol.Required(name): _GROUP_VALUES[name] for name in _GROUP_REQUIRED},
+            **{vol.Optional(name): _GROUP_VALUES[name] for name in _GROUP_OPTIONAL},
+        }
+    ),
+    "update_document_group": Action(
+        fields={
+            vol.Required("group_id"): _NON_NEGATIVE_INT,
+            **{vol.Optional(name): _GROUP_VALUES[name] for name in GROUP_FIELDS},
+        }
+    ),
+    "upload_document": Action(
+        fields={
+            vol.Required("group_id"): _NON_NEGATIVE_INT,
+            vol.Required("document_type"): vol.In(DOCUMENT_TYPES),
+            vol.Required("file"): _TEXT,
+        }
+    ),
+    "list_documents": Action(
+        fields={vol.Optional("group_id", default=0): _NON_NEGATIVE_INT},
+        response=SupportsResponse.ONLY,
+    ),
+    "validate_document_group": Action(
+        fields={
+            vol.Required("group_id"): _NON_NEGATIVE_INT,
+            vol.Required("direction_id"): _POSITIVE_INT,
+        },
+        response=SupportsResponse.ONLY,
+    ),
+}
+
+
+def offer[DataT: TelcoRuntimeData](
+    name: str,
+    run: Callable[[HomeAssistant, DataT, Mapping[str, Any]], Awaitable[dict[str, Any]]],
+    *,
+    without: Collection[str] = (),
+) -> tuple[str, OperatorAction[DataT]]:
+    """Return an operator's answer to one action: every field of it, but those ``without``."""
+    fields = frozenset(str(marker.schema) for marker in ACTIONS[name].fields) - set(without)
+    return name, OperatorAction(fields=fields, run=run)

@@ -1,0 +1,178 @@
+"""Which items an account has: entities for new ones, devices of long-gone ones removed.
+
+Items come and go. ``ItemTracker`` adds entities when an item appears, leaves them
+unavailable while it is missing, and removes its device only after it has been
+absent from every successful answer for 24 hours: a SIM card moved between lines,
+a number briefly missing from a list or an answer cut short must not take the
+user's names, areas and history with them; a day is long enough to ride out such
+hiccups and short enough for the device list to follow the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from ..const import DOMAIN
+from .descriptions import Subject
+
+ABSENCE_BEFORE_REMOVAL: Final = timedelta(hours=24)
+
+
+def account_identifier(entry: ConfigEntry[Any]) -> str:
+    """Return the identifier of an account: its unique id, never the entry id.
+
+    Deleting and re-adding the account finds the user's names, areas and history again.
+    """
+    return str(entry.unique_id)
+
+
+def item_identifier(entry: ConfigEntry[Any], subject: Subject[Any], item: str) -> str:
+    """Return the device identifier of one item (or of the account for its subject)."""
+    account = account_identifier(entry)
+    return f"{account}_{subject.key}_{item}" if subject.key else account
+
+
+@dataclass
+class _Platform:
+    """One platform's way of making entities for an item, and the items it has done."""
+
+    create: Callable[[Subject[Any], str], Iterable[Entity]]
+    add: AddConfigEntryEntitiesCallback
+    added: set[tuple[str, str]] = field(default_factory=set)
+
+
+class ItemTracker:
+    """Which items each subject has: entities for new items, devices of long-gone ones removed.
+
+    ``data`` is the entry's runtime data, which the subjects read their items from.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        data: Any,
+        subjects: Iterable[Subject[Any]],
+    ) -> None:
+        """Follow the polls of every subject's coordinator."""
+        self.hass = hass
+        self.entry = entry
+        self.data = data
+        self.subjects = tuple(subjects)
+        self._platforms: list[_Platform] = []
+        self._absent_since: dict[tuple[str, str], datetime] = {}
+        coordinators = {id(s.coordinator_fn(data)): s.coordinator_fn(data) for s in self.subjects}
+        for coordinator in coordinators.values():
+            entry.async_on_unload(coordinator.async_add_listener(self._async_polled))
+
+    @callback
+    def add_platform(
+        self,
+        create: Callable[[Subject[Any], str], Iterable[Entity]],
+        add: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add a platform's entities for every item now, and for new items as they appear."""
+        platform = _Platform(create, add)
+        self._platforms.append(platform)
+        self._add_entities(platform)
+
+    @callback
+    def forget(self, subject_key: str, item: str) -> None:
+        """Forget an item whose device is gone, so that its entities return with it."""
+        self._absent_since.pop((subject_key, item), None)
+        for platform in self._platforms:
+            platform.added.discard((subject_key, item))
+
+    def present(self, subject: Subject[Any]) -> Collection[str]:
+        """Return the items the subject's last successful poll listed."""
+        return subject.items_fn(self.data)
+
+    @callback
+    def _async_polled(self) -> None:
+        for platform in self._platforms:
+            self._add_entities(platform)
+        self._remove_long_gone(dt_util.utcnow())
+
+    def _add_entities(self, platform: _Platform) -> None:
+        entities: list[Entity] = []
+        for subject in self.subjects:
+            if not subject.coordinator_fn(self.data).last_update_success:
+                continue
+            for item in self.present(subject):
+                if (subject.key, item) not in platform.added:
+                    platform.added.add((subject.key, item))
+                    entities.extend(platform.create(subject, item))
+        if entities:
+            platform.add(entities)
+
+    def _remove_long_gone(self, now: datetime) -> None:
+        for subject in self.subjects:
+            if not subject.key or not subject.coordinator_fn(self.data).last_update_success:
+                continue  # the account stays; a failed poll says nothing about absence
+            present = set(self.present(subject))
+            for item in self._known_items(subject):
+                key = (subject.key, item)
+                if item in present:
+                    self._absent_since.pop(key, None)
+                    continue
+                since = self._absent_since.setdefault(key, now)
+                if now - since >= ABSENCE_BEFORE_REMOVAL:
+                    self._remove_item(subject, item)
+
+    def _known_items(self, subject: Subject[Any]) -> set[str]:
+        """Return the items of a subject that have a device or entities registered."""
+        prefix = item_identifier(self.entry, subject, "")
+        if subject.device_fn is not None:
+            devices = dr.async_entries_for_config_entry(
+                dr.async_get(self.hass), self.entry.entry_id
+            )
+            return {
+                identifier.removeprefix(prefix)
+                for device in devices
+                for domain, identifier in device.identifiers
+                if domain == DOMAIN and identifier.startswith(prefix)
+            }
+        # Items without a device of their own: those given entities during this run.
+        return {
+            item
+            for platform in self._platforms
+            for key, item in platform.added
+            if key == subject.key
+        }
+
+    def _remove_item(self, subject: Subject[Any], item: str) -> None:
+        if subject.device_fn is not None:
+            registry = dr.async_get(self.hass)
+            identifier = (DOMAIN, item_identifier(self.entry, subject, item))
+            for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
+                if identifier in device.identifiers:
+                    registry.async_remove_device(device.id)
+        else:
+            entities = er.async_get(self.hass)
+            prefix = f"{account_identifier(self.entry)}_{subject.id_prefix}{item}_"
+            for entity in er.async_entries_for_config_entry(entities, self.entry.entry_id):
+                if entity.unique_id.startswith(prefix):
+                    entities.async_remove(entity.entity_id)
+        self.forget(subject.key, item)
+
+    def removable(self, device: dr.DeviceEntry) -> tuple[Subject[Any], str] | None:
+        """Return the subject and item of a device the user may delete: one no longer listed."""
+        for subject in self.subjects:
+            if not subject.key or subject.device_fn is None:
+                continue
+            prefix = item_identifier(self.entry, subject, "")
+            for domain, identifier in device.identifiers:
+                if domain == DOMAIN and identifier.startswith(prefix):
+                    item = identifier.removeprefix(prefix)
+                    return None if item in self.present(subject) else (subject, item)
+        return None

@@ -1,0 +1,371 @@
+"""Odorik's coordinators: the account, calls in progress, mobile data, routing and calls.
+
+Odorik bills by the Prague month; the mobile data of a month is kept in a ledger that
+each poll extends by what is new, and the call history is read past the last record
+told (``since_id``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, override
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+
+from ...api import TelcoError
+from ...api.odorik import OdorikClient
+from ...api.odorik_models import (
+    ActiveCall,
+    Call,
+    CallStatistics,
+    MobileDataRecord,
+    PublicNumber,
+    Ringing,
+    Route,
+    SimCard,
+    SimCardUpdate,
+)
+from ...const import (
+    CONF_ACCOUNT_INTERVAL,
+    CONF_ACTIVE_CALLS_INTERVAL,
+    CONF_SLOW_INTERVAL,
+    LOGGER,
+    ODORIK_TIMEZONE,
+)
+from ...model.coordinator import CallRecordsCoordinator, TelcoCoordinator, map_client_errors
+from ...model.declaration import TelcoConfigEntry, TelcoRuntimeData
+
+
+def month_start(now: datetime) -> datetime:
+    """Return the start of ``now``'s month in Prague time (Odorik's billing month)."""
+    local = now.astimezone(ODORIK_TIMEZONE)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def day_start(moment: datetime) -> datetime:
+    """Return the start of ``moment``'s day in Prague time."""
+    local = moment.astimezone(ODORIK_TIMEZONE)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+ROAMING_OFF = "off"
+# Roaming is turned back on with this profile when the SIM card offers no list.
+DEFAULT_ROAMING = "eu_data_outgoing"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OdorikAccount:
+    """One poll of the Odorik account: balance, SIM cards and this month's calls."""
+
+    balance: float
+    sim_cards: dict[str, SimCard]
+    statistics: CallStatistics
+    missed_calls: int
+    # The start of the Prague month the statistics count from.
+    month: datetime
+
+
+class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
+    """Balance, SIM cards (one list request for all) and month-to-date call statistics."""
+
+    interval_option = CONF_ACCOUNT_INTERVAL
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
+        """Start with no change waiting to be applied."""
+        super().__init__(hass, entry, client)
+        # Changes the user asked for while the operator still applies them, by phone
+        # number; shown instead of the old values until the SIM card's
+        # changes_in_progress list is empty again.
+        self.requested: dict[str, SimCardUpdate] = {}
+        # The last roaming profile of each SIM card other than "off", to go back to.
+        self.last_roaming: dict[str, str] = {}
+
+    @map_client_errors
+    async def _async_update_data(self) -> OdorikAccount:
+        now = dt_util.utcnow()
+        start = month_start(now)
+        balance, sim_cards, statistics, missed = await asyncio.gather(
+            self.client.get_balance(),
+            self._fetch_sim_cards(),
+            self.client.get_call_statistics(start=start, end=now),
+            self.client.get_missed_calls(start=start, end=now),
+        )
+        return OdorikAccount(
+            balance=balance,
+            sim_cards=sim_cards,
+            statistics=statistics,
+            missed_calls=sum(item.count for item in missed),
+            month=start,
+        )
+
+    async def _fetch_sim_cards(self) -> dict[str, SimCard]:
+        cards = await self.client.get_sim_cards(
+            include_available_data_packages=True, include_available_roaming_settings=True
+        )
+        by_number = {card.phone_number: card for card in cards if card.phone_number}
+        self.requested = {
+            number: update
+            for number, update in self.requested.items()
+            if number in by_number and by_number[number].changes_in_progress
+        }
+        for number, card in by_number.items():
+            if card.roaming is not None and card.roaming != ROAMING_OFF:
+                self.last_roaming[number] = card.roaming
+        return by_number
+
+    async def async_refresh_sim_cards(self) -> None:
+        """Re-read only the SIM cards after a change (not balance or statistics)."""
+        try:
+            sim_cards = await self._fetch_sim_cards()
+        except TelcoError as err:
+            # The change itself went through; the next regular poll shows it.
+            LOGGER.debug("Re-reading the SIM cards after a change failed: %s", err)
+            return
+        self.async_set_updated_data(replace(self.data, sim_cards=sim_cards))
+
+    @callback
+    def async_set_balance(self, balance: float) -> None:
+        """Show the credit an answer of the operator reported (an SMS tells what is left)."""
+        self.async_set_updated_data(replace(self.data, balance=balance))
+
+    def sim_card(self, number: str) -> SimCard:
+        """Return a SIM card as it will be once the changes asked for are applied."""
+        card = self.data.sim_cards[number]
+        requested = self.requested.get(number)
+        return requested.applied_to(card) if requested else card
+
+    def roaming_to_restore(self, number: str) -> str:
+        """Return the roaming profile to turn roaming back on with."""
+        if number in self.last_roaming:
+            return self.last_roaming[number]
+        offered = [
+            option.name
+            for option in self.data.sim_cards[number].available_roaming_settings or ()
+            if option.name != ROAMING_OFF
+        ]
+        return offered[0] if offered else DEFAULT_ROAMING
+
+    async def async_update_sim(self, number: str, update: SimCardUpdate) -> None:
+        """Change SIM settings, show them as asked for while applied, re-read the SIM cards."""
+        current = self.data.sim_cards[number]
+        await self.async_run_change(self.client.update_sim_card(number, update, current=current))
+        self.requested[number] = self.requested.get(number, SimCardUpdate()).merged(update)
+        await self.async_refresh_sim_cards()
+
+    async def async_data_restart(self, number: str) -> None:
+        """Restart a SIM card's mobile data (lift the fair-use limit), re-read the SIM cards."""
+        await self.async_run_change(self.client.data_restart(number))
+        await self.async_refresh_sim_cards()
+
+
+class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClient]):
+    """Calls in progress right now."""
+
+    interval_option = CONF_ACTIVE_CALLS_INTERVAL
+
+    @map_client_errors
+    async def _async_update_data(self) -> list[ActiveCall]:
+        return await self.client.get_active_calls()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataUsage:
+    """Month-to-date mobile data of one SIM card."""
+
+    bytes_total: int = 0
+    price: float = 0.0
+
+    def __add__(self, other: DataUsage) -> DataUsage:
+        """Add two usages."""
+        return DataUsage(
+            bytes_total=self.bytes_total + other.bytes_total, price=self.price + other.price
+        )
+
+    @classmethod
+    def of(cls, records: list[MobileDataRecord]) -> DataUsage:
+        """Sum records."""
+        return cls(
+            bytes_total=sum(record.bytes_total for record in records),
+            price=sum(record.price or 0.0 for record in records),
+        )
+
+
+@dataclass
+class MobileDataLedger:
+    """Month-to-date mobile data, accumulated incrementally.
+
+    Records before ``cursor`` are final and summed into ``settled``; each poll
+    re-reads only from ``cursor`` (the start of the last day already seen, whose
+    daily record may still grow), so a poll costs what is new, not the month.
+    """
+
+    month: datetime
+    cursor: datetime
+    settled: dict[str, DataUsage] = field(default_factory=dict)
+
+    @classmethod
+    def for_month_of(cls, now: datetime) -> MobileDataLedger:
+        """Start an empty ledger at the beginning of ``now``'s Prague month."""
+        start = month_start(now)
+        return cls(month=start, cursor=start)
+
+    def add(self, records: list[MobileDataRecord]) -> dict[str, DataUsage]:
+        """Take the records read from ``cursor`` on; return the month-to-date totals."""
+        # An undated record cannot be placed in the month; the operator dates them all.
+        dated = [
+            (record.date, record)
+            for record in records
+            if record.date is not None and record.date >= self.cursor
+        ]
+        if not dated:
+            return dict(self.settled)
+        # Days before the last one seen are final; the last one may still grow.
+        new_cursor = max(self.cursor, day_start(max(date for date, _ in dated)))
+        fresh: dict[str, list[MobileDataRecord]] = {}
+        done: dict[str, list[MobileDataRecord]] = {}
+        for date, record in dated:
+            fresh.setdefault(record.phone_number, []).append(record)
+            if date < new_cursor:
+                done.setdefault(record.phone_number, []).append(record)
+        totals = dict(self.settled)
+        for number, items in fresh.items():
+            totals[number] = totals.get(number, DataUsage()) + DataUsage.of(items)
+        for number, items in done.items():
+            self.settled[number] = self.settled.get(number, DataUsage()) + DataUsage.of(items)
+        self.cursor = new_cursor
+        return totals
+
+
+class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage], OdorikClient]):
+    """Month-to-date mobile data per SIM card, from one request for all SIM cards."""
+
+    interval_option = CONF_SLOW_INTERVAL
+
+    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
+        """Start with an empty ledger for the current month."""
+        super().__init__(hass, entry, client)
+        self.ledger = MobileDataLedger.for_month_of(dt_util.utcnow())
+
+    @map_client_errors
+    async def _async_update_data(self) -> dict[str, DataUsage]:
+        now = dt_util.utcnow()
+        if month_start(now) != self.ledger.month:
+            self.ledger = MobileDataLedger.for_month_of(now)
+        records = await self.client.get_mobile_data(start=self.ledger.cursor, end=now)
+        return self.ledger.add(records)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicNumberRouting:
+    """A public number with its routing rules and parallel ringings."""
+
+    number: PublicNumber
+    routes: list[Route]
+    ringings: list[Ringing]
+
+
+class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], OdorikClient]):
+    """Public numbers with their routes and parallel ringings."""
+
+    interval_option = CONF_SLOW_INTERVAL
+
+    @map_client_errors
+    async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
+        numbers = await self.client.get_public_numbers()
+        routings = await asyncio.gather(*(self._routing(number) for number in numbers))
+        return {routing.number.public_number: routing for routing in routings}
+
+    async def _routing(self, number: PublicNumber) -> PublicNumberRouting:
+        routes, ringings = await asyncio.gather(
+            self.client.get_routes(number.public_number),
+            self.client.get_ringings(number.public_number),
+        )
+        return PublicNumberRouting(number=number, routes=routes, ringings=ringings)
+
+    async def async_read_public_number(self, number: str) -> PublicNumberRouting:
+        """Read one public number's routes and parallel ringings as they are now."""
+        known = self.data.get(number)
+        return await self._routing(known.number if known else PublicNumber(number, None))
+
+    async def async_refresh_public_number(self, number: str) -> PublicNumberRouting:
+        """Re-read only the public number a change was made to; its entities show it at once."""
+        routing = await self.async_read_public_number(number)
+        if number in self.data:
+            self.async_set_updated_data({**self.data, number: routing})
+        return routing
+
+
+@dataclass(frozen=True, kw_only=True)
+class OdorikCallCursor:
+    """How far the call history was read: past record ``last_id``.
+
+    Before the first record after the very first start there is no id to read
+    past; the history is then read by time, from that start (``since``).
+    """
+
+    since: datetime
+    last_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the cursor as JSON-able data."""
+        return {"since": self.since.isoformat(), "last_id": self.last_id}
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> OdorikCallCursor:
+        """Return the cursor kept by ``as_dict``."""
+        return cls(since=datetime.fromisoformat(stored["since"]), last_id=stored["last_id"])
+
+
+class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, OdorikClient]):
+    """Calls and SMS new in the call history (``since_id``, every page).
+
+    Polled as often as the calls in progress: a call enters the history when it
+    leaves them, and a poll past the last id costs one request, usually empty.
+    """
+
+    interval_option = CONF_ACTIVE_CALLS_INTERVAL
+
+    @override
+    def _start_cursor(self, now: datetime) -> OdorikCallCursor:
+        return OdorikCallCursor(since=now)
+
+    @override
+    def _load_cursor(self, stored: Mapping[str, Any]) -> OdorikCallCursor:
+        return OdorikCallCursor.from_dict(stored)
+
+    @override
+    async def _read_new(
+        self, cursor: OdorikCallCursor, now: datetime
+    ) -> tuple[Sequence[Call], OdorikCallCursor]:
+        if cursor.last_id is None:
+            calls = await self.client.get_calls(start=cursor.since, end=now, include_sms=True)
+        else:
+            calls = await self.client.get_calls(since_id=cursor.last_id, include_sms=True)
+        if not calls:
+            return (), cursor
+        # Ids follow the order records are written (when a call ends); oldest first
+        # is by when it began.
+        ordered = sorted(calls, key=lambda call: (call.date, call.id))
+        return ordered, replace(cursor, last_id=max(call.id for call in calls))
+
+
+@dataclass(kw_only=True)
+class OdorikRuntimeData(TelcoRuntimeData):
+    """The Odorik client and coordinators of one config entry."""
+
+    client: OdorikClient
+    account: OdorikAccountCoordinator
+    active_calls: OdorikActiveCallsCoordinator
+    calls: OdorikCallsCoordinator
+    mobile_data: OdorikMobileDataCoordinator
+    routing: OdorikRoutingCoordinator
+
+    @property
+    @override
+    def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
+        """Return every coordinator, e.g. to apply new poll intervals."""
+        return (self.account, self.active_calls, self.calls, self.mobile_data, self.routing)

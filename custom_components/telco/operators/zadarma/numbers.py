@@ -1,0 +1,33 @@
+"""Phone numbers and SIP ids in Zadarma's format: digits only."""
+
+from __future__ import annotations
+
+import re
+
+from ...model.action_input import DECORATION, invalid
+
+_DIGITS = re.compile(r"\d+")
+# A Zadarma SIP id (100001) or one of its PBX extensions (100001-100).
+_SIP_ID = re.compile(r"\d+(-\d+)?")
+
+
+def zadarma_sip(value: str, field: str) -> str:
+    """Return a Zadarma SIP id as it is (digits, an extension after a dash)."""
+    text = str(value).strip()
+    if _SIP_ID.fullmatch(text):
+        return text
+    raise invalid(field, "invalid_sip", value=text)
+
+
+def zadarma_number(value: str, field: str) -> str:
+    """Return a number as Zadarma wants it, digits only: ``+420 777 123 456`` → ``420777123456``.
+
+    Short numbers (SIP ids, PBX extensions) pass as they are.
+    """
+    text = str(value).strip()
+    compact = DECORATION.sub("", text).removeprefix("+")
+    if compact.startswith("00"):
+        compact = compact[2:]
+    if _DIGITS.fullmatch(compact) and len(compact) <= 15:
+        return compact
+    raise invalid(field, "invalid_zadarma_number", value=text)
