@@ -207,8 +207,8 @@ async def test_a_third_operator_is_added_polled_and_answers_an_action(
     assert entry.unique_id == "example_alice"
     assert entry.state is ConfigEntryState.LOADED
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "example_alice")})
-    assert device is not None
+    [device] = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert device.identifiers == {(DOMAIN, "example_alice")}
     assert device.manufacturer == "Example Telecom"
     state = hass.states.get("sensor.example_alice_balance")
     assert state is not None
