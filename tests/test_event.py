@@ -450,3 +450,61 @@ async def test_zadarma_calls_fire_once_each_without_replaying_history(
     # The next poll reads them again (a look-back window) and fires none twice.
     await advance(hass, freezer, ZADARMA_POLL)
     assert len(fired) == 3
+
+
+# -- catch-up: history read long after the call -----------------------------------------------
+
+
+async def test_odorik_records_read_long_after_the_call_are_marked_catch_up(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Home Assistant was away for three hours: the calls of then are history, marked so."""
+    fired = listen_for_events(hass)
+    await setup_entry(hass, odorik_entry)
+    odorik = simulator.app[ODORIK_KEY]
+    start = dt_util.utcnow()
+    old = add_row(odorik, start + timedelta(minutes=5), "in", length=60)
+    # Ended 50 minutes before it is read: still news.
+    recent = add_row(odorik, start + timedelta(hours=2, minutes=5), "in", length=300)
+
+    await advance(hass, freezer, timedelta(hours=3))
+
+    assert record_ids(fired) == [old["id"], recent["id"]]
+    assert fired[0]["catch_up"] is True
+    assert "catch_up" not in fired[1]
+    state = hass.states.get(EVENT)
+    assert state.attributes["record_id"] == recent["id"]
+
+
+async def test_zadarma_calls_read_long_after_the_call_are_marked_catch_up(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    zadarma = simulator.app[ZADARMA_KEY].demo
+    fired = listen_for_events(hass, ZADARMA_EVENT)
+    await setup_entry(hass, zadarma_entry)
+    start = dt_util.utcnow()
+    zadarma.add_call(
+        from_="420777123456",
+        to="48221234567",
+        billseconds=61,
+        callstart=start + timedelta(minutes=1),
+    )
+    # A two-hour call that ended ten minutes before the read is not history.
+    zadarma.add_call(
+        from_="420777123456",
+        to="48221234567",
+        billseconds=7200,
+        callstart=start + timedelta(minutes=50),
+    )
+
+    await advance(hass, freezer, timedelta(hours=3))
+
+    assert len(fired) == 2
+    assert fired[0]["catch_up"] is True
+    assert "catch_up" not in fired[1]

@@ -30,16 +30,21 @@ class TelcoEvent(TelcoEntity[Any], EventEntity):
     """An event entity that fires once for each new record, in order."""
 
     entity_description: TelcoEventDescription[Any]
-    # The poll whose records were told; the subject's polls also call back here.
-    _told: object = None
+    # The sequence of the poll whose records were told; the subject's polls also call back.
+    _told: int | None = None
 
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
         """Fire the records of a poll not told yet, each with its own state."""
-        if self.coordinator.data is not self._told:
-            self._told = self.coordinator.data
+        batch = self.coordinator.data
+        if batch.sequence != self._told:
+            self._told = batch.sequence
+            fired = False
             for event_type, attributes in self.entity_description.events_fn(self.data, self.item):
                 self._trigger_event(event_type, attributes)
                 self.async_write_ha_state()
+                fired = True
+            if fired:
+                return  # the last event's state is written already
         super()._handle_coordinator_update()

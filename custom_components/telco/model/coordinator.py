@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, Concatenate, Protocol
+from itertools import count
+from typing import Any, Concatenate, Final, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -205,11 +206,30 @@ class CallCursor(Protocol):
         raise NotImplementedError
 
 
+# A record read more than this after its call ended is told as a catch-up (after an
+# outage or a restart), so that automations can tell "the phone rang" from history.
+CATCH_UP_AFTER: Final = timedelta(hours=1)
+
+
 @dataclass(frozen=True, kw_only=True)
 class CallBatch[RecordT]:
-    """The records one poll found new, oldest first. Every poll makes a new batch."""
+    """The records one poll found new, oldest first, and when they were read.
 
+    Every poll makes a batch with the next ``sequence``: the event entity tells each
+    sequence once, however often the coordinators call it back.
+    """
+
+    sequence: int
+    read_at: datetime
     records: tuple[RecordT, ...] = ()
+
+    def is_catch_up(self, ended: datetime) -> bool:
+        """Tell whether a call that ended at ``ended`` is history caught up with."""
+        return self.read_at - ended > CATCH_UP_AFTER
+
+    def event_attributes(self, attributes: dict[str, Any], ended: datetime) -> dict[str, Any]:
+        """Return a record's event attributes, marked ``catch_up`` when it is history."""
+        return {**attributes, "catch_up": True} if self.is_catch_up(ended) else attributes
 
 
 class CallRecordsCoordinator[RecordT, CursorT: CallCursor, ClientT](
@@ -229,20 +249,22 @@ class CallRecordsCoordinator[RecordT, CursorT: CallCursor, ClientT](
         """Start without a cursor; the first refresh finds it."""
         super().__init__(hass, entry, client)
         self._store = call_cursor_store(hass, entry)
+        self._sequence = count()
         self.cursor: CursorT | None = None
 
     @map_client_errors
     async def _async_update_data(self) -> CallBatch[RecordT]:
+        now = dt_util.utcnow()
         if self.cursor is None:
             self.cursor = await self._async_find_cursor()
-            return CallBatch()
-        records, cursor = await self._read_new(self.cursor, dt_util.utcnow())
+            return CallBatch(sequence=next(self._sequence), read_at=now)
+        records, cursor = await self._read_new(self.cursor, now)
         if records:
             # A write that fails fails the poll: nothing is told, and the next poll
             # reads the same records again.
             await self._store.async_save(cursor.as_dict())
         self.cursor = cursor
-        return CallBatch(records=tuple(records))
+        return CallBatch(sequence=next(self._sequence), read_at=now, records=tuple(records))
 
     async def _async_find_cursor(self) -> CursorT:
         """Return the stored cursor, or keep and return the cursor of a first start."""

@@ -174,10 +174,11 @@ class TelcoNotifyDescription[DataT](TelcoEntityDescription[DataT], NotifyEntityD
 class TelcoEventDescription[DataT](TelcoEntityDescription[DataT], EventEntityDescription):
     """Events read from records: one event per record a poll found new.
 
-    ``coordinator_fn`` names the coordinator whose every poll brings the records new
-    since the last one, as a new object; ``events_fn`` turns that poll's records
-    into event types (one of ``event_types``) with their attributes, oldest first,
-    leaving out a record it cannot tell the kind of.
+    ``coordinator_fn`` names the ``CallRecordsCoordinator`` whose every poll brings the
+    records new since the last one (a ``CallBatch`` with the poll's sequence);
+    ``events_fn`` turns that poll's records into event types (one of ``event_types``)
+    with their attributes, oldest first, leaving out a record it cannot tell the kind
+    of, and marking history read long after the call (``CallBatch.event_attributes``).
     """
 
     events_fn: Callable[[DataT, str], Iterable[tuple[str, dict[str, Any]]]]

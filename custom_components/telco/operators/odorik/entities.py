@@ -6,6 +6,7 @@ each call and SMS of the call history once.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
@@ -378,11 +379,16 @@ def call_attributes(call: Call) -> dict[str, Any]:
 
 
 def _call_events(data: Data, _item: str) -> list[tuple[str, dict[str, Any]]]:
+    batch = data.calls.data
     return [
-        (event_type, call_attributes(call))
-        for call in data.calls.data.records
+        (event_type, batch.event_attributes(call_attributes(call), _ended(call)))
+        for call in batch.records
         if (event_type := call_event_type(call)) is not None
     ]
+
+
+def _ended(call: Call) -> datetime:
+    return call.date + timedelta(seconds=call.length or 0)
 
 
 EVENTS: tuple[TelcoEventDescription[Data], ...] = (

@@ -7,6 +7,7 @@ the call event tells each call of the call statistics once.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
@@ -179,9 +180,16 @@ def call_attributes(record: ZadarmaCall) -> dict[str, Any]:
 def _call_events(data: Data, _item: str) -> list[tuple[str, dict[str, Any]]]:
     account = data.account.data
     own_numbers = {*account.numbers, *(digits(sip) for sip in account.sips)}
+    batch = data.calls.data
     return [
-        (call_event_type(own_numbers, record), call_attributes(record))
-        for record in data.calls.data.records
+        (
+            call_event_type(own_numbers, record),
+            batch.event_attributes(
+                call_attributes(record),
+                record.callstart + timedelta(seconds=record.billseconds),
+            ),
+        )
+        for record in batch.records
     ]
 
 
