@@ -392,9 +392,31 @@ async def test_hang_up_every_call_of_a_line(
 
     assert response == {"hung_up": ours}
     assert [call["id"] for call in odorik.active_calls] == [other["id"]]
-    response = await act(hass, "hang_up", odorik_entry)
+    response = await act(hass, "hang_up", odorik_entry, all=True)
     assert response == {"hung_up": [other["id"]]}
     assert odorik.active_calls == []
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({}, "hang_up_which_calls"),
+        ({"all": False}, "hang_up_which_calls"),
+        ({"call_id": 1, "all": True}, "hang_up_call_id_or_all"),
+    ],
+)
+async def test_hang_up_says_which_calls(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Ending every call is asked for with all: true, never implied by leaving fields out."""
+    await setup_entry(hass, odorik_entry)
+    error = await refused(hass, simulator, "odorik", "hang_up", odorik_entry, **data)
+    assert error.translation_key == key
+    assert len(simulator.app[ODORIK_KEY].active_calls) == 1
 
 
 async def test_hang_up_a_call_not_in_progress_is_refused(

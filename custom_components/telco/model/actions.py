@@ -166,7 +166,11 @@ ACTIONS: dict[str, Action] = {
         }
     ),
     "hang_up": Action(
-        fields={vol.Optional("call_id"): _POSITIVE_INT, vol.Optional("line"): _POSITIVE_INT}
+        fields={
+            vol.Optional("call_id"): _POSITIVE_INT,
+            vol.Optional("line"): _POSITIVE_INT,
+            vol.Optional("all"): cv.boolean,
+        }
     ),
     "get_call_history": Action(
         fields={

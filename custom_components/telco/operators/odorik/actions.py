@@ -91,6 +91,12 @@ async def _send_sms(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
 
 
 async def _hang_up(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    # Ending calls is not undone: which ones is said, never implied by leaving fields out.
+    every = given.get("all", False)
+    if "call_id" in given and every:
+        raise invalid("all", "hang_up_call_id_or_all")
+    if "call_id" not in given and "line" not in given and not every:
+        raise invalid("call_id", "hang_up_which_calls")
     calls = await data.active_calls.async_ask(data.client.get_active_calls())
     line = given.get("line")
     on_line = [call for call in calls if line is None or call.line == line]
