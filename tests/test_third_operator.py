@@ -126,6 +126,12 @@ async def _send_sms(
     return {"balance": balance}
 
 
+async def _list_documents(
+    hass: HomeAssistant, data: ExampleRuntimeData, given: Mapping[str, Any]
+) -> dict[str, Any]:
+    return {"given": sorted(given)}
+
+
 ACCOUNT = account_subject(lambda data: data.account)
 EXAMPLE: Operator[ExampleClient, ExampleRuntimeData] = Operator(
     key="example",
@@ -152,7 +158,13 @@ EXAMPLE: Operator[ExampleClient, ExampleRuntimeData] = Operator(
             value_fn=lambda data, _item: data.account.data,
         ),
     ),
-    actions=dict([offer("send_sms", _send_sms, without={"sender"})]),
+    actions=dict(
+        [
+            offer("send_sms", _send_sms, without={"sender"}),
+            # An operator may leave out a field with a default (group_id is 0 by default).
+            offer("list_documents", _list_documents, without={"group_id"}),
+        ]
+    ),
     diagnostics=lambda data: {"balance": data.account.data},
 )
 
@@ -265,3 +277,29 @@ async def test_a_third_operator_is_added_polled_and_answers_an_action(
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_a_field_with_a_default_the_operator_does_not_take_is_not_filled_in(
+    hass: HomeAssistant,
+) -> None:
+    """What the caller gave decides field_not_offered, not the defaults of the schema."""
+    result = await _add_account(hass)
+    entry: TelcoConfigEntry = result["result"]
+    response = await hass.services.async_call(
+        DOMAIN,
+        "list_documents",
+        {"config_entry_id": entry.entry_id},
+        blocking=True,
+        return_response=True,
+    )
+    assert response == {"given": []}
+    with pytest.raises(ServiceValidationError) as refusal:
+        await hass.services.async_call(
+            DOMAIN,
+            "list_documents",
+            {"config_entry_id": entry.entry_id, "group_id": 0},
+            blocking=True,
+            return_response=True,
+        )
+    assert refusal.value.translation_key == "field_not_offered"
+    assert refusal.value.translation_placeholders == {"field": "group_id", "operator": "Example"}

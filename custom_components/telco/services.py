@@ -29,7 +29,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
             DOMAIN,
             name,
             partial(_async_handle, name),
-            schema=vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, **action.fields}),
+            schema=vol.Schema(
+                {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, **action.given_fields}
+            ),
             supports_response=action.response,
         )
 
@@ -70,6 +72,9 @@ async def _async_handle(name: str, call: ServiceCall) -> ServiceResponse:
             translation_key="field_not_offered",
             translation_placeholders={"field": unknown[0], "operator": operator.name},
         )
-    fields = {key: value for key, value in call.data.items() if key != ATTR_CONFIG_ENTRY_ID}
+    fields = {
+        **ACTIONS[name].defaults(offered.fields),
+        **{key: value for key, value in call.data.items() if key != ATTR_CONFIG_ENTRY_ID},
+    }
     response = await offered.run(call.hass, data, fields)
     return response if call.return_response else None

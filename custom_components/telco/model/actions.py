@@ -140,10 +140,34 @@ _GROUP_VALUES: dict[str, Any] = {
 
 @dataclass(frozen=True, kw_only=True)
 class Action:
-    """An action as Home Assistant registers it: its fields and whether it answers."""
+    """An action as Home Assistant registers it: its fields and whether it answers.
+
+    Home Assistant checks what the caller gave (``given_fields``, without defaults), so
+    that a field an operator does not take is told from one it filled in; the defaults
+    of the fields the operator takes are added after that check (``defaults``).
+    """
 
     fields: dict[vol.Marker, Any]
     response: SupportsResponse = SupportsResponse.OPTIONAL
+
+    @property
+    def given_fields(self) -> dict[vol.Marker, Any]:
+        """Return the fields as a caller gives them: those with a default are optional."""
+        return {
+            vol.Optional(marker.schema, description=marker.description)
+            if isinstance(marker, vol.Optional)
+            else marker: validator
+            for marker, validator in self.fields.items()
+        }
+
+    def defaults(self, taken: Collection[str]) -> dict[str, Any]:
+        """Return the default of each field in ``taken`` that has one."""
+        defaults: dict[str, Any] = {}
+        for marker in self.fields:
+            default = marker.default if isinstance(marker, vol.Optional) else vol.UNDEFINED
+            if callable(default) and str(marker.schema) in taken:
+                defaults[str(marker.schema)] = default()
+        return defaults
 
 
 ACTIONS: dict[str, Action] = {
