@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
@@ -36,13 +35,16 @@ from custom_components.telco.operators.zadarma.coordinators import (
     STATISTICS_LOOKBACK,
     STATISTICS_MAX_PERIOD,
     StatisticsCursor,
+    ZadarmaCall,
     ZadarmaCallsCoordinator,
 )
 from tests.common import FROZEN_NOW, setup_entry
+from tests.conftest import ZADARMA_KEY as API_KEY, ZADARMA_SECRET
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import DEMO_NUMBER_EXPIRING, ZADARMA_KEY
 
 PRAGUE = ZoneInfo("Europe/Prague")
+STATISTICS_REQUESTS = "zadarma GET /v1/statistics/"
 
 
 def record(
@@ -129,19 +131,25 @@ def test_every_client_error_of_a_change_is_translated(error: TelcoError, key: st
     assert isinstance(translated, ServiceValidationError) == isinstance(error, TelcoValidationError)
 
 
-@dataclass(frozen=True)
-class StatisticsRecord:
-    """A ``/v1/statistics/`` record, as the Zadarma client's model carries it."""
-
-    id: str
-    callstart: datetime
-    from_: str = "420777123456"
-    to: str = "442037691880"
-    sip: str = "100001"
-    disposition: str = "answered"
-    billseconds: int = 42
-    billcost: float = 0.0
-    currency: str = "USD"
+def statistics_call(
+    record_id: str,
+    callstart: datetime,
+    *,
+    to: str = "442037691880",
+    disposition: str = "answered",
+) -> ZadarmaCall:
+    """Return a call of the statistics, with the details the tests do not vary."""
+    return ZadarmaCall(
+        id=record_id,
+        callstart=callstart,
+        from_="420777123456",
+        to=to,
+        sip="100001",
+        disposition=disposition,
+        billseconds=42,
+        billcost=0.0,
+        currency="USD",
+    )
 
 
 START = datetime(2026, 11, 15, 10, tzinfo=UTC)
@@ -155,14 +163,14 @@ def test_statistics_cursor_tells_each_call_once_also_one_listed_late() -> None:
     cursor = StatisticsCursor.starting(START)
     assert cursor.period(at(1)) == (START, at(1))
 
-    short = StatisticsRecord("b", at(0.5))
-    history = StatisticsRecord("old", at(-1))
+    short = statistics_call("b", at(0.5))
+    history = statistics_call("old", at(-1))
     new, cursor = cursor.take([history, short, short], at(1))
     assert new == [short]
 
     # A call that began before the last read ended after it: the next read looks
     # back and finds it, without telling the short one again.
-    long = StatisticsRecord("a", at(0.2))
+    long = statistics_call("a", at(0.2))
     start, end = cursor.period(at(2))
     assert (start, end) == (START, at(2))
     new, cursor = cursor.take([long, short], end)
@@ -180,8 +188,8 @@ def test_statistics_cursor_tells_each_call_once_also_one_listed_late() -> None:
 
 def test_statistics_cursor_sorts_oldest_first_and_catches_up_a_month_at_most() -> None:
     cursor = StatisticsCursor.starting(START)
-    later, earlier = StatisticsRecord("z", at(3)), StatisticsRecord("y", at(2))
-    same_second = StatisticsRecord("x", at(3))
+    later, earlier = statistics_call("z", at(3)), statistics_call("y", at(2))
+    same_second = statistics_call("x", at(3))
     new, cursor = cursor.take([later, earlier, same_second], at(4))
     assert new == [earlier, same_second, later]
 
@@ -195,26 +203,13 @@ def test_statistics_cursor_sorts_oldest_first_and_catches_up_a_month_at_most() -
 
 def test_statistics_cursor_survives_storage() -> None:
     cursor = StatisticsCursor.starting(START)
-    _, cursor = cursor.take([StatisticsRecord("a", at(1))], at(2))
+    _, cursor = cursor.take([statistics_call("a", at(1))], at(2))
     assert StatisticsCursor.from_dict(json.loads(json.dumps(cursor.as_dict()))) == cursor
-
-
-class FakeStatistics:
-    """Stands in for the Zadarma client's statistics method: the calls it holds, by period."""
-
-    def __init__(self) -> None:
-        self.records: list[StatisticsRecord] = []
-        self.periods: list[tuple[datetime, datetime]] = []
-
-    async def fetch(
-        self, client: ZadarmaClient, start: datetime, end: datetime
-    ) -> list[StatisticsRecord]:
-        self.periods.append((start, end))
-        return [record for record in self.records if start <= record.callstart <= end]
 
 
 async def test_zadarma_calls_coordinator_reads_calls_new_since_its_stored_cursor(
     hass: HomeAssistant,
+    simulator: SimulatorServer,
     zadarma_entry: MockConfigEntry,
     session: aiohttp.ClientSession,
     freezer: FrozenDateTimeFactory,
@@ -222,35 +217,35 @@ async def test_zadarma_calls_coordinator_reads_calls_new_since_its_stored_cursor
 ) -> None:
     freezer.move_to(START)
     zadarma_entry.add_to_hass(hass)
-    client = ZadarmaClient(session, "key", "secret")
-    statistics = FakeStatistics()
-    statistics.records.append(StatisticsRecord("history", at(-5)))
-    coordinator = ZadarmaCallsCoordinator(hass, zadarma_entry, client, statistics.fetch)
+    account = simulator.app[ZADARMA_KEY].demo
+    client = ZadarmaClient(session, API_KEY, ZADARMA_SECRET, base_url=simulator.zadarma_url)
+    account.add_call(from_="420777123456", to="442037691880", callstart=at(-5))
+    coordinator = ZadarmaCallsCoordinator(hass, zadarma_entry, client)
     # The statistics limit decides, not the options.
     assert coordinator.update_interval == timedelta(minutes=1)
 
     # The first refresh reads nothing and starts now.
     await coordinator.async_refresh()
     assert coordinator.data.records == ()
-    assert statistics.periods == []
+    assert simulator.control.counts[STATISTICS_REQUESTS] == 0
 
-    call = StatisticsRecord("a", at(0.5))
-    statistics.records.append(call)
+    call = account.add_call(from_="420777123456", to="442037691880", callstart=at(0.5))
     freezer.move_to(at(1))
     await coordinator.async_refresh()
-    assert coordinator.data.records == (call,)
-    assert statistics.periods == [(START, at(1))]
-    assert hass_storage["telco.calls.zadarma_453101"]["data"]["seen"] == {"a": at(0.5).isoformat()}
+    assert [record.id for record in coordinator.data.records] == [call.id]
+    assert simulator.control.counts[STATISTICS_REQUESTS] == 1
+    assert hass_storage["telco.calls.zadarma_453101"]["data"]["seen"] == {
+        call.id: at(0.5).isoformat()
+    }
 
     # A coordinator of the next start takes up the stored cursor: nothing again, and
     # what came meanwhile.
-    late = StatisticsRecord("b", at(0.8))
-    statistics.records.append(late)
-    restarted = ZadarmaCallsCoordinator(hass, zadarma_entry, client, statistics.fetch)
+    late = account.add_call(from_="420777123456", to="442037691880", callstart=at(0.8))
+    restarted = ZadarmaCallsCoordinator(hass, zadarma_entry, client)
     await restarted.async_refresh()
     freezer.move_to(at(2))
     await restarted.async_refresh()
-    assert restarted.data.records == (late,)
+    assert [record.id for record in restarted.data.records] == [late.id]
 
 
 # -- Zadarma's account time zone ------------------------------------------------

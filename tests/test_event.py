@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from custom_components.telco.api.odorik_models import Call
 from custom_components.telco.operators.odorik.entities import (
     call_event_type as odorik_event_type,
 )
+from custom_components.telco.operators.zadarma.coordinators import ZadarmaCall
 from custom_components.telco.operators.zadarma.entities import (
     call_attributes as zadarma_attributes,
     call_event_type as zadarma_event_type,
@@ -355,19 +355,25 @@ def test_odorik_record_kinds(fields: dict[str, Any], event_type: str | None) -> 
     assert odorik_event_type(odorik_record(**fields)) == event_type
 
 
-@dataclass(frozen=True)
-class StatisticsRecord:
-    """A ``/v1/statistics/`` record, as the Zadarma client's model carries it."""
-
-    id: str
-    callstart: datetime
-    from_: str = "420777123456"
-    to: str = "442037691880"
-    sip: str = "100001"
-    disposition: str = "answered"
-    billseconds: int = 42
-    billcost: float = 0.0
-    currency: str = "USD"
+def statistics_call(
+    record_id: str,
+    callstart: datetime,
+    *,
+    to: str = "442037691880",
+    disposition: str = "answered",
+) -> ZadarmaCall:
+    """Return a call of the statistics, with the details the tests do not vary."""
+    return ZadarmaCall(
+        id=record_id,
+        callstart=callstart,
+        from_="420777123456",
+        to=to,
+        sip="100001",
+        disposition=disposition,
+        billseconds=42,
+        billcost=0.0,
+        currency="USD",
+    )
 
 
 @pytest.mark.parametrize(
@@ -381,15 +387,15 @@ class StatisticsRecord:
     ],
 )
 def test_zadarma_call_kinds(to: str, disposition: str, event_type: str) -> None:
-    record = StatisticsRecord(
-        id="a1", callstart=datetime(2026, 11, 15, tzinfo=UTC), to=to, disposition=disposition
+    record = statistics_call(
+        "a1", callstart=datetime(2026, 11, 15, tzinfo=UTC), to=to, disposition=disposition
     )
     assert zadarma_event_type({"442037691880", "100001"}, record) == event_type
 
 
 def test_zadarma_call_details() -> None:
-    record = StatisticsRecord(
-        id="65f1c0de9a2b4c0012345678", callstart=datetime(2026, 11, 15, 9, 58, tzinfo=UTC)
+    record = statistics_call(
+        "65f1c0de9a2b4c0012345678", callstart=datetime(2026, 11, 15, 9, 58, tzinfo=UTC)
     )
     assert zadarma_attributes(record) == {
         "source_number": "420777123456",
