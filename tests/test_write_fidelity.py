@@ -1,0 +1,115 @@
+"""Writes tell the user what really happened at the operator.
+
+- a write answered by an HTML maintenance page (HTTP 200) is a communication error,
+  and the operator's state is what it was;
+- a Zadarma SMS whose every recipient is denied is not reported as sent;
+- prolonging a Zadarma number shows the balance it cost at once;
+- a rate-limit refusal says when to try again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.telco.const import DOMAIN
+from tests.common import FROZEN_NOW, act, setup_entry
+from tests.simulator import SimulatorServer
+from tests.simulator.odorik import ACCOUNT_PASSWORD, ODORIK_KEY
+from tests.simulator.zadarma import (
+    DEMO_API_SECRET,
+    ZADARMA_KEY,
+)
+
+PUBLIC = "00420533533533"
+SEEDED_SECOND_ROUTE = 22625402
+SEEDED_ACTIVE_CALL = 14990661
+ZADARMA_BALANCE = "sensor.zadarma_453101_balance"
+ZADARMA_SMS = "notify.zadarma_453101_sms"
+
+
+@pytest.fixture(autouse=True)
+def _frozen(freezer: FrozenDateTimeFactory) -> None:
+    freezer.move_to(FROZEN_NOW)
+
+
+def html_pages(simulator: SimulatorServer, operator: str, *methods: str) -> None:
+    """Answer some methods of an operator with an HTML maintenance page (HTTP 200)."""
+    simulator.control.faults[operator].html_pages = list(methods)
+
+
+async def fails_to_communicate(
+    hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any
+) -> HomeAssistantError:
+    """Run an action that must fail as a communication error, without secrets."""
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, action, entry, **data)
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "communication_error"
+    said = err.value.translation_placeholders["error"]
+    assert ACCOUNT_PASSWORD not in said
+    assert DEMO_API_SECRET not in said
+    assert "?" not in said
+    return err.value
+
+
+# -- 1. an HTML maintenance page is no success -------------------------------
+
+
+async def test_remove_route_answered_with_a_maintenance_page(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    odorik = simulator.app[ODORIK_KEY]
+    before = list(odorik.public_numbers[PUBLIC].routes)
+    html_pages(simulator, "odorik", "DELETE /public_numbers/{number}/routes/{route_id}.json")
+    await fails_to_communicate(
+        hass, "remove_route", odorik_entry, public_number=PUBLIC, route_id=SEEDED_SECOND_ROUTE
+    )
+    assert odorik.public_numbers[PUBLIC].routes == before
+    assert SEEDED_SECOND_ROUTE in {route["id"] for route in before}
+
+
+async def test_remove_parallel_ringing_answered_with_a_maintenance_page(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    html_pages(simulator, "odorik", "DELETE /public_numbers/{number}/ringings/{ringing}.json")
+    await fails_to_communicate(
+        hass,
+        "remove_parallel_ringing",
+        odorik_entry,
+        public_number=PUBLIC,
+        ringing_number="*403366",
+    )
+    html_pages(simulator, "odorik")
+    routing = await act(hass, "get_routing", odorik_entry, public_number=PUBLIC)
+    assert "*403366" in routing["public_numbers"][0]["parallel_ringings"]
+
+
+async def test_hang_up_answered_with_a_maintenance_page(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    odorik = simulator.app[ODORIK_KEY]
+    html_pages(simulator, "odorik", "DELETE /active_calls/{call_id}.json")
+    await fails_to_communicate(hass, "hang_up", odorik_entry, call_id=SEEDED_ACTIVE_CALL)
+    assert [call["id"] for call in odorik.active_calls] == [SEEDED_ACTIVE_CALL]
+    assert hass.states.get("sensor.odorik_1234567_active_calls").state == "1"
+
+
+async def test_zadarma_sms_answered_with_a_maintenance_page(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    html_pages(simulator, "zadarma", "POST /sms/send/")
+    await fails_to_communicate(
+        hass, "send_sms", zadarma_entry, recipient="+420777123456", message="Hi"
+    )
+    assert simulator.app[ZADARMA_KEY].demo.sms == []
