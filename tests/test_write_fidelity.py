@@ -12,12 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.notify import (
+    ATTR_MESSAGE,
+    DOMAIN as NOTIFY_DOMAIN,
+    SERVICE_SEND_MESSAGE,
+)
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.telco.const import DOMAIN
+from custom_components.telco.const import CONF_SMS_RECIPIENT, DOMAIN
 from tests.common import FROZEN_NOW, act, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ACCOUNT_PASSWORD, ODORIK_KEY
@@ -113,3 +119,47 @@ async def test_zadarma_sms_answered_with_a_maintenance_page(
         hass, "send_sms", zadarma_entry, recipient="+420777123456", message="Hi"
     )
     assert simulator.app[ZADARMA_KEY].demo.sms == []
+
+
+# -- 2. an SMS every recipient of which was denied ---------------------------
+
+
+async def test_zadarma_sms_to_a_denied_recipient_is_not_reported_as_sent(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, "send_sms", zadarma_entry, recipient="123", message="Hi")
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "sms_denied"
+    assert err.value.translation_placeholders == {"numbers": "123", "reason": "Wrong number"}
+    assert simulator.app[ZADARMA_KEY].demo.sms == []
+    assert "123" in str(err.value)
+
+
+async def test_zadarma_notify_to_a_denied_recipient_fails(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(zadarma_entry, options={CONF_SMS_RECIPIENT: "123"})
+    await setup_entry(hass, zadarma_entry)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            NOTIFY_DOMAIN,
+            SERVICE_SEND_MESSAGE,
+            {ATTR_ENTITY_ID: ZADARMA_SMS, ATTR_MESSAGE: "The door is open."},
+            blocking=True,
+        )
+    assert err.value.translation_key == "sms_denied"
+    assert err.value.translation_placeholders["numbers"] == "123"
+    assert simulator.app[ZADARMA_KEY].demo.sms == []
+
+
+async def test_zadarma_sms_to_an_accepted_recipient_is_still_sent(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    response = await act(hass, "send_sms", zadarma_entry, recipient="420777123456", message="Hi")
+    assert response["messages"] == 1
+    assert response["denied_numbers"] == []
