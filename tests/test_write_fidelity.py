@@ -29,6 +29,7 @@ from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ACCOUNT_PASSWORD, ODORIK_KEY
 from tests.simulator.zadarma import (
     DEMO_API_SECRET,
+    DEMO_NUMBER_EXPIRING,
     ZADARMA_KEY,
 )
 
@@ -163,3 +164,25 @@ async def test_zadarma_sms_to_an_accepted_recipient_is_still_sent(
     response = await act(hass, "send_sms", zadarma_entry, recipient="420777123456", message="Hi")
     assert response["messages"] == 1
     assert response["denied_numbers"] == []
+
+
+# -- 3. prolonging a number shows what it cost -------------------------------
+
+
+async def test_prolong_number_shows_the_balance_at_once(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    account = simulator.app[ZADARMA_KEY].demo
+    assert float(hass.states.get(ZADARMA_BALANCE).state) == pytest.approx(25.40)
+    listed = simulator.control.counts["zadarma GET /v1/direct_numbers/"]
+
+    response = await act(
+        hass, "prolong_number", zadarma_entry, number=DEMO_NUMBER_EXPIRING, months=2
+    )
+
+    assert response["total_paid"] == {"amount": 9.0, "currency": "USD"}
+    assert account.balance == pytest.approx(16.40)
+    # No poll ran (the account's poll lists the numbers); the balance was read again.
+    assert simulator.control.counts["zadarma GET /v1/direct_numbers/"] == listed
+    assert float(hass.states.get(ZADARMA_BALANCE).state) == pytest.approx(16.40)

@@ -170,6 +170,7 @@ async def _prolong_number(hass: HomeAssistant, data: Data, given: Fields) -> dic
     result = await data.account.async_change_number(
         number, data.client.prolong_number(number, months)
     )
+    await data.account.async_refresh_balance()  # the months were paid for
     return {
         "number": result.number,
         "stop_date": jsonable(result.stop_date),
