@@ -23,12 +23,15 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.telco.api import TelcoApiError, TelcoRateLimitedError
 from custom_components.telco.const import CONF_SMS_RECIPIENT, DOMAIN
-from tests.common import FROZEN_NOW, act, setup_entry
+from custom_components.telco.model.coordinator import change_error
+from tests.common import FROZEN_NOW, act, requests_sent, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ACCOUNT_PASSWORD, ODORIK_KEY
 from tests.simulator.zadarma import (
     DEMO_API_SECRET,
+    DEMO_NUMBER_AUTORENEW,
     DEMO_NUMBER_EXPIRING,
     ZADARMA_KEY,
 )
@@ -186,3 +189,56 @@ async def test_prolong_number_shows_the_balance_at_once(
     # No poll ran (the account's poll lists the numbers); the balance was read again.
     assert simulator.control.counts["zadarma GET /v1/direct_numbers/"] == listed
     assert float(hass.states.get(ZADARMA_BALANCE).state) == pytest.approx(16.40)
+
+
+# -- 4. a rate limit says when to try again ----------------------------------
+
+
+async def test_rate_limited_change_says_when_to_try_again(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    zadarma = simulator.app[ZADARMA_KEY]
+    # A fresh window on a fixed clock that admits nothing: Retry-After is the whole 60 s.
+    moment = zadarma.clock() + 3600
+    zadarma.clock = lambda: moment
+    zadarma.settings.rate_limit_per_minute = 0
+
+    with pytest.raises(HomeAssistantError) as err:
+        await act(
+            hass, "set_caller_name", zadarma_entry, number=DEMO_NUMBER_AUTORENEW, caller_name="Desk"
+        )
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "refused_rate_limited"
+    assert err.value.translation_placeholders == {"retry_after": "60"}
+    assert "60" in str(err.value)
+    assert zadarma.demo.rate_limited == 1
+
+    # Within the wait the client refuses by itself, still saying how long is left.
+    before = requests_sent(simulator, "zadarma")
+    with pytest.raises(HomeAssistantError) as err:
+        await act(
+            hass, "set_caller_name", zadarma_entry, number=DEMO_NUMBER_AUTORENEW, caller_name="Desk"
+        )
+    assert err.value.translation_key == "refused_rate_limited"
+    assert 1 <= int(err.value.translation_placeholders["retry_after"]) <= 60
+    assert requests_sent(simulator, "zadarma") == before
+    assert zadarma.demo.numbers[DEMO_NUMBER_AUTORENEW].number_name != "Desk"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [TelcoRateLimitedError("Odorik POST /sms was rate limited"), TelcoApiError(("rate_limited",))],
+    ids=["no_retry_after", "token_only"],
+)
+def test_rate_limit_without_a_delay_has_its_own_wording(error: TelcoApiError) -> None:
+    translated = change_error(error)
+    assert translated.translation_key == "refused_rate_limited_later"
+    assert not translated.translation_placeholders
+
+
+def test_rate_limit_delay_is_rounded_up_to_whole_seconds() -> None:
+    translated = change_error(TelcoRateLimitedError(retry_after=2.2))
+    assert translated.translation_placeholders == {"retry_after": "3"}
+    translated = change_error(TelcoRateLimitedError(retry_after=0.0))
+    assert translated.translation_placeholders == {"retry_after": "1"}
