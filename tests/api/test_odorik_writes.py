@@ -1,8 +1,9 @@
 """Odorik client: the writes whose success answer the documents leave open.
 
 Routes, ringings, hanging up and SIM settings: Odorik documents their errors
-but not what a success looks like, so the client must take any answer without
-an error token (an empty body included) as done.
+but not what a success looks like. These are ``.json`` endpoints, so the client
+takes an empty body or JSON without ``errors`` as done, and anything else (an
+HTML maintenance page, a bare ``ok``) as a communication error.
 """
 
 from __future__ import annotations
@@ -193,27 +194,26 @@ async def test_write_errors_still_raise(
     assert [call.id for call in await client.get_active_calls()] == [SEEDED_ACTIVE_CALL]
 
 
-def _plain_ok_then_sim(sim: str) -> Handler:
+def _empty_then_sim(sim: str) -> Handler:
     async def handler(request: web.Request) -> web.Response:
         if request.method == "PUT":
-            return web.Response(text="ok", content_type="text/plain")
+            return web.Response(text="", content_type="text/plain")
         return web.Response(text=sim, content_type="application/json")
 
     return handler
 
 
-async def test_non_json_success_bodies(session: aiohttp.ClientSession) -> None:
+async def test_empty_and_json_success_bodies(session: aiohttp.ClientSession) -> None:
     sim = (
         '{"id": 5, "sim_number": "1F", "state": "active", "changes_in_progress": [], "lte": false}'
     )
-    ok = canned("ok", content_type="text/plain")
     routes = {
-        "/public_numbers/{number}/routes.json": ok,
+        "/public_numbers/{number}/routes.json": canned("{}"),
         "/public_numbers/{number}/routes/{id}.json": canned("", content_type="text/html"),
         "/public_numbers/{number}/ringings.json": canned(" \n", content_type="text/plain"),
         "/public_numbers/{number}/ringings/{ringing}.json": canned("[]"),
-        "/active_calls/{id}.json": canned("<html>done</html>", content_type="text/html"),
-        "/sim_cards/{phone}.json": _plain_ok_then_sim(sim),
+        "/active_calls/{id}.json": canned(""),
+        "/sim_cards/{phone}.json": _empty_then_sim(sim),
     }
     async with RawServer(routes) as raw:
         client = raw.client(session)
@@ -224,6 +224,52 @@ async def test_non_json_success_bodies(session: aiohttp.ClientSession) -> None:
         assert await client.hang_up(1) is None
         updated = await client.update_sim_card(DATA_SIM, SimCardUpdate(lte=False))
     assert (updated.id, updated.phone_number, updated.lte) == (5, DATA_SIM, False)
+
+
+MAINTENANCE = "<!DOCTYPE html><html><body><h1>Maintenance</h1><p>ok</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (MAINTENANCE, "text/html"),
+        ("<html>done</html>", "text/html"),
+        ("ok", "text/plain"),
+        ('"ok"', "application/json"),
+        ("true", "application/json"),
+    ],
+    ids=["maintenance_page", "html", "plain_ok", "json_string", "json_true"],
+)
+async def test_a_write_answered_with_anything_but_json_is_not_done(
+    session: aiohttp.ClientSession, body: str, content_type: str
+) -> None:
+    """The ``.json`` writes answer JSON; anything else says nothing about the change."""
+    answer = canned(body, content_type=content_type)
+    routes = {
+        "/public_numbers/{number}/routes.json": answer,
+        "/public_numbers/{number}/routes/{id}.json": answer,
+        "/public_numbers/{number}/ringings.json": answer,
+        "/public_numbers/{number}/ringings/{ringing}.json": answer,
+        "/active_calls/{id}.json": answer,
+        "/sim_cards/{phone}.json": answer,
+    }
+    writes: list[Callable[[OdorikClient], Awaitable[object]]] = [
+        lambda client: client.add_route(OFFICE, "*", "*403367"),
+        lambda client: client.delete_route(OFFICE, 1),
+        lambda client: client.add_ringing(OFFICE, "*403367"),
+        lambda client: client.delete_ringing(OFFICE, "*403367"),
+        lambda client: client.hang_up(1),
+        lambda client: client.update_sim_card(
+            DATA_SIM, SimCardUpdate(requested_data_plan_for_next_month="600MB")
+        ),
+    ]
+    async with RawServer(routes) as raw:
+        client = raw.client(session)
+        for write in writes:
+            with pytest.raises(TelcoConnectionError) as err:
+                await write(client)
+            assert ACCOUNT_PASSWORD not in str(err.value)
+            assert "?" not in str(err.value)
 
 
 async def test_errors_sent_with_http_200_on_writes(session: aiohttp.ClientSession) -> None:

@@ -96,6 +96,29 @@ async def test_missing_or_wrong_fields(
         await client.get_balance()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"messages": 1, "cost": 0.05, "currency": "USD"}, {"status": "ok"}],
+    ids=["empty_object", "no_status", "other_status"],
+)
+async def test_write_without_success_status_is_not_done(
+    client: ZadarmaClient, answer: Script, body: dict[str, Any]
+) -> None:
+    """Zadarma confirms a write with ``"status": "success"``; without it nothing is known."""
+    answer.json(200, body)
+    with pytest.raises(TelcoConnectionError, match="without success"):
+        await client.send_sms("48600100200", "Hello")
+    with pytest.raises(TelcoConnectionError, match="without success"):
+        await client.set_caller_name("48221234567", "Office", number_type="common")
+    with pytest.raises(TelcoConnectionError, match="without success"):
+        await client.set_autoprolongation("48221234567", True, number_type="common")
+
+
+async def test_write_with_success_status(client: ZadarmaClient, answer: Script) -> None:
+    answer.json(200, {"status": "success", "number": "48221234567", "caller_name": "Office"})
+    assert await client.set_caller_name("48221234567", "Office", number_type="common") == "Office"
+
+
 async def test_list_that_is_not_a_list(client: ZadarmaClient, answer: Script) -> None:
     answer.json(200, {"status": "success", "sips": {"id": "1"}})
     with pytest.raises(TelcoConnectionError, match="unexpected shape"):

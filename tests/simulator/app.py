@@ -7,7 +7,8 @@ control endpoint under ``/_control``:
 - ``GET /_control/requests``: request counts per ``"<operator> <METHOD> <route>"``
 - ``POST /_control/reset``: zero the counts
 - ``GET /_control/faults`` / ``POST /_control/faults``: read / merge fault switches,
-  e.g. ``{"odorik": {"outage": true}}``
+  e.g. ``{"odorik": {"outage": true}}`` or
+  ``{"odorik": {"html_pages": ["DELETE /public_numbers/{number}/routes/{id}.json"]}}``
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from aiohttp import web
 
 OPERATORS = ("odorik", "zadarma")
 PREFIXES = {"odorik": "/api/v1", "zadarma": "/v1"}
+MAINTENANCE_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    "<title>Maintenance</title></head>\n<body><h1>We will be back soon</h1>"
+    "<p>The service is down for maintenance. ok</p></body></html>\n"
+)
 
 
 @dataclass
@@ -34,6 +40,10 @@ class OperatorFaults:
     latency_ms: int = 0  # extra delay on top of the global latency
     # "GET /lines.json" style methods answered HTTP 404, as if this server had none
     unsupported: list[str] = field(default_factory=list)
+    # "DELETE /active_calls/{id}.json" style methods (the path as sent, or the route
+    # with its placeholders) answered HTTP 200 with an HTML maintenance page, as a
+    # proxy in front of a server being maintained does: nothing changes.
+    html_pages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,7 +88,21 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
         return web.Response(status=503, text="Service Unavailable")
     if f"{request.method} {request.path.removeprefix(PREFIXES[operator])}" in faults.unsupported:
         return web.Response(status=404, text="Not Found")
+    if _matches(request, operator, faults.html_pages):
+        return web.Response(status=200, text=MAINTENANCE_PAGE, content_type="text/html")
     return await handler(request)
+
+
+def _matches(request: web.Request, operator: str, methods: list[str]) -> bool:
+    """Return whether ``"<METHOD> <path>"`` names this request by its path or its route."""
+    if not methods:
+        return False
+    prefix = PREFIXES[operator]
+    resource = request.match_info.route.resource
+    paths = {request.path.removeprefix(prefix)}
+    if resource is not None:
+        paths.add(resource.canonical.removeprefix(prefix))
+    return any(f"{request.method} {path}" in methods for path in paths)
 
 
 async def _get_requests(request: web.Request) -> web.Response:

@@ -322,6 +322,10 @@ class OdorikClient:
         if (error := _plain_error(text)) is not None:
             self._raise(error)
         self._check_http(method, path, answer)
+        if text.startswith("<"):
+            # Plain-text answers are a number, a list or a bare token; markup is a
+            # page of something in front of the API (a maintenance or login page).
+            raise TelcoConnectionError(f"Odorik {method} {path} answered an HTML page")
         return text
 
     async def _json(self, method: str, path: str, params: Params | None = None) -> Any:
@@ -343,24 +347,37 @@ class OdorikClient:
     async def _write(
         self, method: str, path: str, params: Params | None = None
     ) -> Mapping[str, Any] | None:
-        """Send a change whose success answer Odorik does not document.
+        """Send a change to a ``.json`` endpoint whose success answer Odorik does not document.
 
-        An empty or non-JSON answer without an error token is a success, as is
-        any JSON without ``errors``; the answer's JSON object is returned when
-        there is one, else None.
+        Odorik's pages give only the errors of these writes; a ``.json`` endpoint
+        answers JSON (``{"errors": [...]}`` when it refuses). A success is therefore
+        an empty body, or a JSON object or array without ``errors``; the object is
+        returned when there is one, else None. Anything else (an HTML maintenance
+        page, a bare ``ok``) says nothing about whether the change was made and
+        raises ``TelcoConnectionError``.
         """
         answer = await self._send(method, path, params)
         text = answer.text.strip()
         if (error := _plain_error(text)) is not None:
             self._raise(error)
+        if not text:
+            self._check_http(method, path, answer)
+            return None
         try:
-            payload = json.loads(text) if text else None
+            payload = json.loads(text)
         except ValueError:
-            payload = None
+            self._check_http(method, path, answer)
+            raise TelcoConnectionError(
+                f"Odorik {method} {path} answered something other than JSON"
+            ) from None
         if (error := _json_error(payload)) is not None:
             self._raise(error)
         self._check_http(method, path, answer)
-        return payload if isinstance(payload, Mapping) else None
+        if isinstance(payload, Mapping):
+            return payload
+        if isinstance(payload, list):
+            return None
+        raise TelcoConnectionError(f"Odorik {method} {path} answered something unexpected")
 
     async def _list(self, method: str, path: str, params: Params | None = None) -> list[Any]:
         payload = await self._json(method, path, params)
@@ -448,8 +465,8 @@ class OdorikClient:
     async def add_ringing(self, public_number: str, ringing_number: str) -> None:
         """Make ``ringing_number`` ring in parallel on calls to ``public_number``.
 
-        Odorik does not document the success answer; any answer without an
-        error token (an empty body included) counts as done.
+        Odorik does not document the success answer: an empty body or JSON
+        without ``errors`` counts as done (see ``_write``).
         """
         path = f"/public_numbers/{_segment(public_number)}/ringings.json"
         await self._write("POST", path, {"ringing_number": ringing_number})
@@ -457,7 +474,7 @@ class OdorikClient:
     async def delete_ringing(self, public_number: str, ringing_number: str) -> None:
         """Stop ``ringing_number`` ringing on ``public_number``.
 
-        Any answer without an error token (an empty body included) counts as done.
+        An empty body or JSON without ``errors`` counts as done (see ``_write``).
         """
         path = f"/public_numbers/{_segment(public_number)}/ringings/{_segment(ringing_number)}.json"
         await self._write("DELETE", path)
@@ -479,7 +496,7 @@ class OdorikClient:
 
         Odorik does not document the success answer (nor whether it carries the
         new rule's id), so nothing is returned; read the rules with ``get_routes``.
-        Any answer without an error token (an empty body included) counts as done.
+        An empty body or JSON without ``errors`` counts as done (see ``_write``).
         """
         path = f"/public_numbers/{_segment(public_number)}/routes.json"
         await self._write(
@@ -495,7 +512,7 @@ class OdorikClient:
     async def delete_route(self, public_number: str, route_id: int) -> None:
         """Delete one routing rule by its id.
 
-        Any answer without an error token (an empty body included) counts as done.
+        An empty body or JSON without ``errors`` counts as done (see ``_write``).
         """
         path = f"/public_numbers/{_segment(public_number)}/routes/{_segment(route_id)}.json"
         await self._write("DELETE", path)
@@ -631,7 +648,7 @@ class OdorikClient:
     async def hang_up(self, call_id: int) -> None:
         """Hang up an active call.
 
-        Any answer without an error token (an empty body included) counts as done.
+        An empty body or JSON without ``errors`` counts as done (see ``_write``).
         """
         await self._write("DELETE", f"/active_calls/{_segment(call_id)}.json")
 
@@ -772,11 +789,12 @@ class OdorikClient:
         """Change SIM settings and return the SIM card as the operator shows it now.
 
         Odorik does not document the success answer: when it is not a SIM card
-        (an empty or non-JSON body, ``{}``), the card is read back with
-        ``get_sim_card``. Refused before sending: an empty update, a ``state`` change combined with
-        anything else, an unknown ``premium_services`` value, and (judged from
-        ``current`` or a fresh read) anything but next-month requests while
-        earlier changes are still in progress.
+        (an empty body, ``{}``), the card is read back with ``get_sim_card``; an
+        answer that is not JSON raises ``TelcoConnectionError``. Refused before
+        sending: an empty update, a ``state`` change combined with anything
+        else, an unknown ``premium_services`` value, and (judged from ``current``
+        or a fresh read) anything but next-month requests while earlier changes
+        are still in progress.
         """
         changes = update.changes()
         _check_sim_update(changes, None)

@@ -7,7 +7,8 @@ string that was signed; every path ends with the slash the API wants.
 Errors:
 
 - timeouts, ``aiohttp`` errors, HTTP 5xx and answers that are not the expected
-  JSON raise ``TelcoConnectionError``;
+  JSON (an HTML page, or a write's answer without ``"status": "success"``) raise
+  ``TelcoConnectionError``;
 - HTTP 401 (and 403) raise ``TelcoAuthenticationError``;
 - HTTP 429 raises ``TelcoRateLimitedError`` with ``retry_after`` in seconds,
   read from ``Retry-After``, else ``X-RateLimit-Reset`` (seconds left, or a unix
@@ -636,7 +637,12 @@ class ZadarmaClient:
             ) as response:
                 body = await response.read()
                 return self._parse(
-                    path, response.status, response.headers, body, statistics=statistics
+                    path,
+                    response.status,
+                    response.headers,
+                    body,
+                    statistics=statistics,
+                    write=method != "GET",
                 )
         except TimeoutError as err:
             raise TelcoConnectionError(f"Timeout talking to Zadarma ({path})") from err
@@ -653,8 +659,13 @@ class ZadarmaClient:
         body: bytes,
         *,
         statistics: bool = False,
+        write: bool = False,
     ) -> JsonObject:
-        """Turn an answer into its JSON object, or raise the matching error."""
+        """Turn an answer into its JSON object, or raise the matching error.
+
+        A ``write`` succeeded only when Zadarma says so with ``"status": "success"``;
+        any other object (``{}``, a proxy's JSON) says nothing about the change.
+        """
         if status >= 500:
             raise TelcoConnectionError(f"Zadarma answered HTTP {status} ({path})")
         payload: Any = None
@@ -682,6 +693,8 @@ class ZadarmaClient:
             raise TelcoApiError((error_token(status, message),), message)
         if not isinstance(payload, dict):
             raise TelcoConnectionError(f"Zadarma answered an unexpected shape ({path})")
+        if write and payload.get("status") != "success":
+            raise TelcoConnectionError(f"Zadarma answered a write without success ({path})")
         return payload
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 from itertools import count
+import math
 from typing import Any, Concatenate, Final, Protocol
 
 from homeassistant.config_entries import ConfigEntry
@@ -30,11 +31,13 @@ from ..api import (
     TelcoApiError,
     TelcoAuthenticationError,
     TelcoError,
+    TelcoRateLimitedError,
     TelcoValidationError,
 )
 from ..const import DEFAULT_INTERVALS, DOMAIN, LOGGER
 
-# Operator refusals and client validations with their own translated message.
+# Operator refusals and client validations with their own translated message (a rate
+# limit has its own, saying when to try again).
 KNOWN_REFUSALS = frozenset(
     {
         "callback_failed",
@@ -50,12 +53,12 @@ KNOWN_REFUSALS = frozenset(
         "mobile_data_disabled",
         "nonexisting_public_number",
         "nonexisting_ringing_number",
-        "rate_limited",
         "redirection_loop",
         "shared_number_conflict",
         "sim_already_assigned",
     }
 )
+RATE_LIMIT_REFUSALS = frozenset({"rate_limited"})
 KNOWN_VALIDATIONS = frozenset(
     {"state_change_alone", "change_in_progress", "invalid_caller_name", "caller_name_too_long"}
 )
@@ -76,6 +79,18 @@ def change_error(err: TelcoError) -> HomeAssistantError:
     if isinstance(err, TelcoAuthenticationError):
         return HomeAssistantError(
             translation_domain=DOMAIN, translation_key="authentication_failed"
+        )
+    if isinstance(err, TelcoApiError) and err.token in RATE_LIMIT_REFUSALS:
+        retry_after = err.retry_after if isinstance(err, TelcoRateLimitedError) else None
+        if retry_after is None:
+            return HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="refused_rate_limited_later"
+            )
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="refused_rate_limited",
+            # Whole seconds, rounded up: trying again on the second said is soon enough.
+            translation_placeholders={"retry_after": str(max(math.ceil(retry_after), 1))},
         )
     if isinstance(err, TelcoApiError):
         if err.token in KNOWN_REFUSALS:

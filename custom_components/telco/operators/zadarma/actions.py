@@ -14,10 +14,12 @@ import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 
 from ...api import TelcoValidationError
-from ...api.zadarma import validate_caller_name
+from ...api.zadarma import digits, validate_caller_name
 from ...api.zadarma_models import AvailableNumber, Direction
+from ...const import DOMAIN
 from ...model.action_input import invalid, jsonable
 from ...model.actions import GROUP_FIELDS, offer
 from ...model.declaration import OperatorAction
@@ -62,12 +64,26 @@ async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
 
 
 async def send_sms(data: Data, recipient: str, message: str, sender: str | None) -> dict[str, Any]:
-    """Send an SMS (the path of both the action and the notify entity)."""
+    """Send an SMS (the path of both the action and the notify entity).
+
+    Zadarma answers success even when it denied every recipient (``denied_numbers``):
+    then nothing was sent, and the user is told so.
+    """
     number = zadarma_number(recipient, "recipient")
     result = await data.account.async_run_change(
         data.client.send_sms(number, message, sender=sender)
     )
     await data.account.async_refresh_balance()
+    denied = {digits(item.number): item.message for item in result.denied_numbers}
+    if denied and (result.messages == 0 or number in denied):
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="sms_denied",
+            translation_placeholders={
+                "numbers": ", ".join(item.number for item in result.denied_numbers),
+                "reason": "; ".join(dict.fromkeys(denied.values())) or "-",
+            },
+        )
     answer: dict[str, Any] = jsonable(result)
     return answer
 
@@ -154,6 +170,7 @@ async def _prolong_number(hass: HomeAssistant, data: Data, given: Fields) -> dic
     result = await data.account.async_change_number(
         number, data.client.prolong_number(number, months)
     )
+    await data.account.async_refresh_balance()  # the months were paid for
     return {
         "number": result.number,
         "stop_date": jsonable(result.stop_date),
