@@ -637,6 +637,133 @@ async def test_zadarma_account_without_pbx_is_named_without_its_key(
     assert OTHER_KEY[:4] not in result["result"].unique_id
 
 
+# -- a transient failure while naming the account (B5) ------------------------------
+# Only the operator's "this login cannot do that" names an account otherwise; a rate
+# limit or an outage of one method is "try again", never a name stored for good.
+
+
+def odorik_line_entry(simulator: SimulatorServer) -> MockConfigEntry:
+    """Return a config entry of a line of the demo account, added by its line login."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Odorik line {ODORIK_LINE}",
+        unique_id=f"odorik_line_{ODORIK_LINE}",
+        data={
+            CONF_OPERATOR: "odorik",
+            CONF_USERNAME: ODORIK_LINE,
+            CONF_PASSWORD: ODORIK_LINE_PASSWORD,
+            CONF_URL: simulator.odorik_url,
+        },
+    )
+
+
+async def test_zadarma_rate_limited_pbx_read_is_no_account_without_pbx(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    # The balance passes, the PBX read right after it is answered HTTP 429.
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 1
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 100
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"zadarma_{ZADARMA_PBX_ID}"
+
+
+async def test_odorik_line_is_not_taken_for_an_account_while_lines_fail(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    simulator.control.faults["odorik"].failing.append("GET /lines.json")
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD),
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    simulator.control.faults["odorik"].failing.clear()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD),
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"odorik_line_{ODORIK_LINE}"
+
+
+async def test_zadarma_reauth_while_rate_limited(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    result = await zadarma_entry.start_reauth_flow(hass)
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 1
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: ZADARMA_KEY, CONF_API_SECRET: ZADARMA_SECRET}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 100
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: ZADARMA_KEY, CONF_API_SECRET: ZADARMA_SECRET}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert zadarma_entry.unique_id == f"zadarma_{ZADARMA_PBX_ID}"
+
+
+async def test_odorik_line_reauth_and_reconfigure_while_lines_fail(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    entry = odorik_line_entry(simulator)
+    entry.add_to_hass(hass)
+    simulator.control.faults["odorik"].failing.append("GET /lines.json")
+    line_input = odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD)
+
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: ODORIK_LINE_PASSWORD}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], line_input)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    simulator.control.faults["odorik"].failing.clear()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], line_input)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.unique_id == f"odorik_line_{ODORIK_LINE}"
+
+
 # -- the same Odorik account as an account and as one of its lines ---------------------
 
 

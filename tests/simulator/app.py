@@ -34,6 +34,8 @@ class OperatorFaults:
     latency_ms: int = 0  # extra delay on top of the global latency
     # "GET /lines.json" style methods answered HTTP 404, as if this server had none
     unsupported: list[str] = field(default_factory=list)
+    # "GET /lines.json" style methods answered HTTP 503 while the others work
+    failing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -76,7 +78,10 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
         await asyncio.sleep(delay / 1000)
     if faults.outage:
         return web.Response(status=503, text="Service Unavailable")
-    if f"{request.method} {request.path.removeprefix(PREFIXES[operator])}" in faults.unsupported:
+    method = f"{request.method} {request.path.removeprefix(PREFIXES[operator])}"
+    if method in faults.failing:
+        return web.Response(status=503, text="Service Unavailable")
+    if method in faults.unsupported:
         return web.Response(status=404, text="Not Found")
     return await handler(request)
 
