@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -262,5 +263,50 @@ async def test_user_may_delete_only_the_device_of_an_item_no_longer_listed(
     # It returns: entities and device come back.
     simulator.app[ODORIK_KEY].sims[SIM_082] = card
     await advance(hass, freezer, timedelta(minutes=5))
+    assert _sim_device(hass, odorik_entry) is not None
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_devices_of_an_entry_that_is_not_loaded(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    """An entry in setup retry lets an item's device go, never the account's."""
+    assert await async_setup_component(hass, "config", {})
+    await setup_entry(hass, odorik_entry)
+    simulator.control.faults["odorik"].outage = True
+    await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert odorik_entry.state is ConfigEntryState.SETUP_RETRY
+    client = await hass_ws_client(hass)
+
+    async def remove(device: dr.DeviceEntry) -> dict[str, Any]:
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": odorik_entry.entry_id,
+                "device_id": device.id,
+            }
+        )
+        return dict(await client.receive_json())
+
+    account = device_with(hass, odorik_entry, str(odorik_entry.unique_id))
+    sim = _sim_device(hass, odorik_entry)
+    assert account is not None
+    assert sim is not None
+    refused = await remove(account)
+    assert not refused["success"]
+    assert refused["error"]["message"] == "Failed to remove device entry, rejected by integration"
+    assert (await remove(sim))["success"]
+    assert _sim_device(hass, odorik_entry) is None
+
+    # The card is still on the account: the next setup brings it back, the same.
+    simulator.control.faults["odorik"].outage = False
+    await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert odorik_entry.state is ConfigEntryState.LOADED
     assert _sim_device(hass, odorik_entry) is not None
     assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF

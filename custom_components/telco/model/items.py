@@ -167,12 +167,21 @@ class ItemTracker:
 
     def removable(self, device: dr.DeviceEntry) -> tuple[Subject[Any], str] | None:
         """Return the subject and item of a device the user may delete: one no longer listed."""
-        for subject in self.subjects:
-            if not subject.key or subject.device_fn is None:
-                continue
-            prefix = item_identifier(self.entry, subject, "")
-            for domain, identifier in device.identifiers:
-                if domain == DOMAIN and identifier.startswith(prefix):
-                    item = identifier.removeprefix(prefix)
-                    return None if item in self.present(subject) else (subject, item)
-        return None
+        found = item_of_device(self.entry, self.subjects, device)
+        if found is None or found[1] in self.present(found[0]):
+            return None
+        return found
+
+
+def item_of_device(
+    entry: ConfigEntry[Any], subjects: Iterable[Subject[Any]], device: dr.DeviceEntry
+) -> tuple[Subject[Any], str] | None:
+    """Return the subject and item whose device this is; None for the account's, or others."""
+    for subject in subjects:
+        if not subject.key or subject.device_fn is None:
+            continue
+        prefix = item_identifier(entry, subject, "")
+        for domain, identifier in device.identifiers:
+            if domain == DOMAIN and identifier.startswith(prefix):
+                return subject, identifier.removeprefix(prefix)
+    return None
