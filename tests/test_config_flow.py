@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
@@ -45,6 +47,8 @@ ODORIK_LINE = "403366"
 ODORIK_LINE_PASSWORD = "line-demo-1"
 OTHER_KEY = "0123456789abcdef0123"
 OTHER_SECRET = "fedcba9876543210fedc"
+
+TRANSLATIONS = Path(__file__).parent.parent / "custom_components" / "telco" / "translations"
 
 # Nothing listens on port 1 of loopback: connecting there fails at once.
 CLOSED_URL = "http://127.0.0.1:1"
@@ -635,6 +639,39 @@ async def test_zadarma_account_without_pbx_is_named_without_its_key(
     assert result["title"] == "Zadarma"
     assert result["result"].unique_id.startswith("zadarma_key_")
     assert OTHER_KEY[:4] not in result["result"].unique_id
+
+
+async def test_zadarma_reauth_of_an_account_without_pbx_says_a_new_key_is_a_new_entry(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    # Without a PBX nothing in Zadarma's API tells whose a key is: a new key cannot be
+    # recognised as the same account, and the form must not promise that it can.
+    zadarma = simulator.app[ZADARMA_APP]
+    zadarma.add_account(OTHER_KEY, OTHER_SECRET)
+    result = await start_operator_step(hass, "zadarma")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url, key=OTHER_KEY, secret=OTHER_SECRET)
+    )
+    await hass.async_block_till_done()
+    entry = result["result"]
+    zadarma.rotate_key(OTHER_KEY, "aaaabbbbccccddddeeee", "eeeeddddccccbbbbaaaa")
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_REAUTH, "entry_id": entry.entry_id}, data=entry.data
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: "aaaabbbbccccddddeeee", CONF_API_SECRET: "eeeeddddccccbbbbaaaa"},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert entry.data[CONF_API_KEY] == OTHER_KEY
+    for language in ("en", "cs", "pl"):
+        config = json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))
+        said = config["config"]["step"]["reauth_confirm"]["data_description"]["api_key"]
+        assert "PBX" in said, language
+        assert "PBX" in config["config"]["abort"]["wrong_account"], language
 
 
 # -- a transient failure while naming the account (B5) ------------------------------
