@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
@@ -45,6 +47,8 @@ ODORIK_LINE = "403366"
 ODORIK_LINE_PASSWORD = "line-demo-1"
 OTHER_KEY = "0123456789abcdef0123"
 OTHER_SECRET = "fedcba9876543210fedc"
+
+TRANSLATIONS = Path(__file__).parent.parent / "custom_components" / "telco" / "translations"
 
 # Nothing listens on port 1 of loopback: connecting there fails at once.
 CLOSED_URL = "http://127.0.0.1:1"
@@ -635,6 +639,166 @@ async def test_zadarma_account_without_pbx_is_named_without_its_key(
     assert result["title"] == "Zadarma"
     assert result["result"].unique_id.startswith("zadarma_key_")
     assert OTHER_KEY[:4] not in result["result"].unique_id
+
+
+async def test_zadarma_reauth_of_an_account_without_pbx_says_a_new_key_is_a_new_entry(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    # Without a PBX nothing in Zadarma's API tells whose a key is: a new key cannot be
+    # recognised as the same account, and the form must not promise that it can.
+    zadarma = simulator.app[ZADARMA_APP]
+    zadarma.add_account(OTHER_KEY, OTHER_SECRET)
+    result = await start_operator_step(hass, "zadarma")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url, key=OTHER_KEY, secret=OTHER_SECRET)
+    )
+    await hass.async_block_till_done()
+    entry = result["result"]
+    zadarma.rotate_key(OTHER_KEY, "aaaabbbbccccddddeeee", "eeeeddddccccbbbbaaaa")
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_REAUTH, "entry_id": entry.entry_id}, data=entry.data
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: "aaaabbbbccccddddeeee", CONF_API_SECRET: "eeeeddddccccbbbbaaaa"},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert entry.data[CONF_API_KEY] == OTHER_KEY
+    for language in ("en", "cs", "pl"):
+        config = json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))
+        said = config["config"]["step"]["reauth_confirm"]["data_description"]["api_key"]
+        assert "PBX" in said, language
+        assert "PBX" in config["config"]["abort"]["wrong_account"], language
+
+
+# -- a transient failure while naming the account (B5) ------------------------------
+# Only the operator's "this login cannot do that" names an account otherwise; a rate
+# limit or an outage of one method is "try again", never a name stored for good.
+
+
+def odorik_line_entry(simulator: SimulatorServer) -> MockConfigEntry:
+    """Return a config entry of a line of the demo account, added by its line login."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Odorik line {ODORIK_LINE}",
+        unique_id=f"odorik_line_{ODORIK_LINE}",
+        data={
+            CONF_OPERATOR: "odorik",
+            CONF_USERNAME: ODORIK_LINE,
+            CONF_PASSWORD: ODORIK_LINE_PASSWORD,
+            CONF_URL: simulator.odorik_url,
+        },
+    )
+
+
+async def test_zadarma_rate_limited_pbx_read_is_no_account_without_pbx(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    # The balance passes, the PBX read right after it is answered HTTP 429.
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 1
+    result = await start_operator_step(hass, "zadarma")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 100
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], zadarma_input(simulator.zadarma_url)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"zadarma_{ZADARMA_PBX_ID}"
+
+
+async def test_odorik_line_is_not_taken_for_an_account_while_lines_fail(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    simulator.control.faults["odorik"].failing.append("GET /lines.json")
+    result = await start_operator_step(hass, "odorik")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD),
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    simulator.control.faults["odorik"].failing.clear()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD),
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"odorik_line_{ODORIK_LINE}"
+
+
+async def test_zadarma_reauth_while_rate_limited(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    zadarma_entry.add_to_hass(hass)
+    result = await zadarma_entry.start_reauth_flow(hass)
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 1
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: ZADARMA_KEY, CONF_API_SECRET: ZADARMA_SECRET}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    simulator.app[ZADARMA_APP].settings.rate_limit_per_minute = 100
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: ZADARMA_KEY, CONF_API_SECRET: ZADARMA_SECRET}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert zadarma_entry.unique_id == f"zadarma_{ZADARMA_PBX_ID}"
+
+
+async def test_odorik_line_reauth_and_reconfigure_while_lines_fail(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    entry = odorik_line_entry(simulator)
+    entry.add_to_hass(hass)
+    simulator.control.faults["odorik"].failing.append("GET /lines.json")
+    line_input = odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD)
+
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: ODORIK_LINE_PASSWORD}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], line_input)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    simulator.control.faults["odorik"].failing.clear()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], line_input)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.unique_id == f"odorik_line_{ODORIK_LINE}"
 
 
 # -- the same Odorik account as an account and as one of its lines ---------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
@@ -15,7 +16,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import DOMAIN
+from custom_components.telco.model import entity
 from custom_components.telco.model.descriptions import display_number
+from custom_components.telco.operators.zadarma.entities import DIRECT_NUMBER
 from tests.common import FROZEN_NOW, advance, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import ZADARMA_KEY
@@ -170,3 +173,41 @@ async def test_every_write_goes_through_the_write_path(
     assert after is not None
     if domain != "button":  # a button's state is the time it was last pressed
         assert after.state == before.state
+
+
+class _RefusesItemAssignment(dict[str, Any]):
+    """A device info that may not be filled in by key, as 2026.11 means to deprecate."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise AssertionError(f"DeviceInfo filled in by key: {key}")
+
+
+@pytest.mark.parametrize("link_by_device_id", [False, True])
+async def test_item_device_info_is_built_in_one_go(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+    link_by_device_id: bool,
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    data = zadarma_entry.runtime_data
+    # Both links on this leg: the parent's registry id (2026.8+) or its identifier.
+    monkeypatch.setattr(entity, "DeviceInfo", _RefusesItemAssignment)
+    monkeypatch.setattr(entity, "LINK_BY_DEVICE_ID", link_by_device_id)
+
+    info = entity.device_info(zadarma_entry, data, DIRECT_NUMBER, "48221234567")
+
+    link: dict[str, Any] = (
+        {"via_device_id": data.account_device_id}
+        if link_by_device_id
+        else {"via_device": (DOMAIN, "zadarma_453101")}
+    )
+    assert info == {
+        "identifiers": {(DOMAIN, "zadarma_453101_direct_number_48221234567")},
+        "name": "+48221234567",
+        "manufacturer": "Zadarma",
+        "model": "Direct number",
+        "serial_number": None,
+        **link,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -264,3 +265,133 @@ async def test_user_may_delete_only_the_device_of_an_item_no_longer_listed(
     await advance(hass, freezer, timedelta(minutes=5))
     assert _sim_device(hass, odorik_entry) is not None
     assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_devices_of_an_entry_that_is_not_loaded(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    """An entry in setup retry lets an item's device go, never the account's."""
+    assert await async_setup_component(hass, "config", {})
+    await setup_entry(hass, odorik_entry)
+    simulator.control.faults["odorik"].outage = True
+    await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert odorik_entry.state is ConfigEntryState.SETUP_RETRY
+    client = await hass_ws_client(hass)
+
+    async def remove(device: dr.DeviceEntry) -> dict[str, Any]:
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": odorik_entry.entry_id,
+                "device_id": device.id,
+            }
+        )
+        return dict(await client.receive_json())
+
+    account = device_with(hass, odorik_entry, str(odorik_entry.unique_id))
+    sim = _sim_device(hass, odorik_entry)
+    assert account is not None
+    assert sim is not None
+    refused = await remove(account)
+    assert not refused["success"]
+    assert refused["error"]["message"] == "Failed to remove device entry, rejected by integration"
+    assert (await remove(sim))["success"]
+    assert _sim_device(hass, odorik_entry) is None
+
+    # The card is still on the account: the next setup brings it back, the same.
+    simulator.control.faults["odorik"].outage = False
+    await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert odorik_entry.state is ConfigEntryState.LOADED
+    assert _sim_device(hass, odorik_entry) is not None
+    assert hass.states.get(DATA_SWITCH_082).state == STATE_OFF
+
+
+async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Stop and start the entry again, as a restart of Home Assistant does."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_absence_clock_survives_a_restart(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    simulator.app[ODORIK_KEY].sims.pop(SIM_082)
+    await advance(hass, freezer, timedelta(minutes=5))  # the first poll without it
+    await advance(hass, freezer, timedelta(hours=20))
+
+    await restart(hass, odorik_entry)
+    await advance(hass, freezer, timedelta(hours=3, minutes=50))
+    assert _sim_device(hass, odorik_entry) is not None
+    await advance(hass, freezer, timedelta(minutes=15))
+    # A day after the first poll without it, counted across the restart.
+    assert _sim_device(hass, odorik_entry) is None
+    assert er.async_get(hass).async_get(DATA_SWITCH_082) is None
+    assert hass_storage["telco.absence.odorik_1234567"]["data"] == {"absent_since": []}
+
+    # Deleting the account deletes its clocks.
+    assert await hass.config_entries.async_remove(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert "telco.absence.odorik_1234567" not in hass_storage
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_clock_of_a_card_gone_before_a_restart_is_kept(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    card = simulator.app[ODORIK_KEY].sims.pop(SIM_082)
+    await advance(hass, freezer, timedelta(minutes=5))
+    since = hass_storage["telco.absence.odorik_1234567"]["data"]["absent_since"]
+    assert since == [
+        {"subject": "sim", "item": SIM_082, "since": "2026-11-15T10:05:00+00:00"},
+    ]
+
+    # Back while Home Assistant was stopped: the clock stops at the next setup.
+    assert await hass.config_entries.async_unload(odorik_entry.entry_id)
+    simulator.app[ODORIK_KEY].sims[SIM_082] = card
+    assert await hass.config_entries.async_setup(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass_storage["telco.absence.odorik_1234567"]["data"] == {"absent_since": []}
+    await advance(hass, freezer, timedelta(hours=25))
+    assert _sim_device(hass, odorik_entry) is not None
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_sip_line_removed_while_stopped_leaves_after_a_day(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    sip_online = "binary_sensor.zadarma_453101_sip_100002_online"
+    await setup_entry(hass, zadarma_entry)
+    assert er.async_get(hass).async_get(sip_online) is not None
+    assert await hass.config_entries.async_unload(zadarma_entry.entry_id)
+    del simulator.app[ZADARMA_KEY].demo.sips["100002"]
+
+    assert await hass.config_entries.async_setup(zadarma_entry.entry_id)
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(hours=23, minutes=55))
+    assert er.async_get(hass).async_get(sip_online) is not None
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert er.async_get(hass).async_get(sip_online) is None
+    # The line still on the account keeps its entity.
+    assert er.async_get(hass).async_get("binary_sensor.zadarma_453101_sip_100001_online")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -15,7 +16,7 @@ from .model.coordinator import call_cursor_store
 from .model.declaration import TelcoConfigEntry
 from .model.entity import register_account_device
 from .model.issues import async_delete_entry_issues
-from .model.items import ItemTracker
+from .model.items import ItemTracker, absence_store, item_of_device
 from .operators import operator_of
 from .services import async_setup_services
 
@@ -50,7 +51,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     await asyncio.gather(
         *(coordinator.async_config_entry_first_refresh() for coordinator in data.coordinators)
     )
-    data.items = ItemTracker(hass, entry, data, operator.subjects)
+    descriptions = (
+        *operator.sensors,
+        *operator.binary_sensors,
+        *operator.switches,
+        *operator.selects,
+        *operator.buttons,
+        *operator.texts,
+        *operator.notifiers,
+        *operator.events,
+    )
+    data.items = ItemTracker(hass, entry, data, operator.subjects, descriptions)
+    await data.items.async_start()
     entry.runtime_data = data
     operator.watch(hass, entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -63,16 +75,25 @@ async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
-    """Delete the account's repair issues and call-record cursor with it."""
+    """Delete the account's repair issues, call-record cursor and absence clocks with it."""
     async_delete_entry_issues(hass, entry)
     # Added again, the account starts afresh instead of replaying the calls in between.
     await call_cursor_store(hass, entry).async_remove()
+    await absence_store(hass, entry).async_remove()
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: TelcoConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Let the user delete the device of a SIM card or number no longer on the account."""
+    """Let the user delete the device of a SIM card or number no longer on the account.
+
+    Home Assistant asks for entries that are not loaded too (setup retry, reauth,
+    disabled). Nothing was polled then, so whether the item is still listed is unknown:
+    an item's device may go, and comes back with its entities at the next setup if the
+    item is still there; the account's device always stays.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return item_of_device(entry, operator_of(entry.data).subjects, device) is not None
     removable = entry.runtime_data.items.removable(device)
     if removable is None:
         return False

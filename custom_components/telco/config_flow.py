@@ -26,7 +26,12 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .api import TelcoAuthenticationError, TelcoConnectionError, TelcoError
+from .api import (
+    TelcoAuthenticationError,
+    TelcoConnectionError,
+    TelcoError,
+    TelcoRateLimitedError,
+)
 from .const import (
     CONF_ADVANCED,
     CONF_OPERATOR,
@@ -87,7 +92,8 @@ async def identify(
         return await operator.identify(client, data), {}
     except TelcoAuthenticationError:
         return None, {"base": "invalid_auth"}
-    except TelcoConnectionError:
+    except (TelcoConnectionError, TelcoRateLimitedError):
+        # Worth trying again in a moment: never a reason to name the account otherwise.
         return None, {"base": "cannot_connect"}
     except TelcoError:
         LOGGER.exception("Unexpected answer while testing the credentials")

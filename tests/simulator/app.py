@@ -44,6 +44,8 @@ class OperatorFaults:
     # with its placeholders) answered HTTP 200 with an HTML maintenance page, as a
     # proxy in front of a server being maintained does: nothing changes.
     html_pages: list[str] = field(default_factory=list)
+    # "GET /lines.json" style methods answered HTTP 503 while the others work
+    failing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -86,7 +88,10 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
         await asyncio.sleep(delay / 1000)
     if faults.outage:
         return web.Response(status=503, text="Service Unavailable")
-    if f"{request.method} {request.path.removeprefix(PREFIXES[operator])}" in faults.unsupported:
+    method = f"{request.method} {request.path.removeprefix(PREFIXES[operator])}"
+    if method in faults.failing:
+        return web.Response(status=503, text="Service Unavailable")
+    if method in faults.unsupported:
         return web.Response(status=404, text="Not Found")
     if _matches(request, operator, faults.html_pages):
         return web.Response(status=200, text=MAINTENANCE_PAGE, content_type="text/html")

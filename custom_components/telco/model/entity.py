@@ -53,19 +53,28 @@ def device_info(
         # The account device is registered at setup; entities only point at it.
         return DeviceInfo(identifiers={(DOMAIN, account_identifier(entry))})
     facts = subject.device_fn(data, item)
-    device = DeviceInfo(
-        identifiers={(DOMAIN, item_identifier(entry, subject, item))},
+    identifiers = {(DOMAIN, item_identifier(entry, subject, item))}
+    manufacturer = data.operator.manufacturer
+    # Built in one go (2026.11 makes DeviceInfo a dataclass and deprecates filling it in
+    # by key). Each link is typed only on the Home Assistant versions that take it, so
+    # each call is ignored for the legs that do not.
+    if LINK_BY_DEVICE_ID:
+        return DeviceInfo(  # type: ignore[typeddict-unknown-key, unused-ignore]
+            identifiers=identifiers,
+            name=facts.name,
+            manufacturer=manufacturer,
+            model=facts.model,
+            serial_number=facts.serial_number,
+            via_device_id=data.account_device_id,
+        )
+    return DeviceInfo(  # type: ignore[typeddict-unknown-key, unused-ignore]
+        identifiers=identifiers,
         name=facts.name,
-        manufacturer=data.operator.manufacturer,
+        manufacturer=manufacturer,
         model=facts.model,
         serial_number=facts.serial_number,
+        via_device=(DOMAIN, account_identifier(entry)),
     )
-    # Each key is typed on the Home Assistant versions that take it, and only there.
-    if LINK_BY_DEVICE_ID:
-        device["via_device_id"] = data.account_device_id  # type: ignore[typeddict-unknown-key, unused-ignore]
-    else:
-        device["via_device"] = (DOMAIN, account_identifier(entry))  # type: ignore[typeddict-unknown-key, unused-ignore]
-    return device
 
 
 class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[Any, Any]]):

@@ -6,6 +6,10 @@ absent from every successful answer for 24 hours: a SIM card moved between lines
 a number briefly missing from a list or an answer cut short must not take the
 user's names, areas and history with them; a day is long enough to ride out such
 hiccups and short enough for the device list to follow the account.
+
+The absence clocks are kept in storage, named by the account like its call cursor,
+so that a restart within the day does not start them again; the items are those
+with a device or entities registered, whichever run gave them.
 """
 
 from __future__ import annotations
@@ -20,12 +24,19 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
-from .descriptions import Subject
+from .descriptions import Subject, TelcoEntityDescription
 
 ABSENCE_BEFORE_REMOVAL: Final = timedelta(hours=24)
+ABSENCE_VERSION: Final = 1
+
+
+def absence_store(hass: HomeAssistant, entry: ConfigEntry[Any]) -> Store[dict[str, Any]]:
+    """Return where an account's absence clocks are kept: named by the account, not the entry."""
+    return Store(hass, ABSENCE_VERSION, f"{DOMAIN}.absence.{entry.unique_id}")
 
 
 def account_identifier(entry: ConfigEntry[Any]) -> str:
@@ -54,7 +65,10 @@ class _Platform:
 class ItemTracker:
     """Which items each subject has: entities for new items, devices of long-gone ones removed.
 
-    ``data`` is the entry's runtime data, which the subjects read their items from.
+    ``data`` is the entry's runtime data, which the subjects read their items from;
+    ``descriptions`` are the operator's entity descriptions, whose keys end the unique
+    ids of the entities of items without a device. Call ``async_start`` once the first
+    polls are in.
     """
 
     def __init__(
@@ -63,17 +77,31 @@ class ItemTracker:
         entry: ConfigEntry[Any],
         data: Any,
         subjects: Iterable[Subject[Any]],
+        descriptions: Iterable[TelcoEntityDescription[Any]] = (),
     ) -> None:
         """Follow the polls of every subject's coordinator."""
         self.hass = hass
         self.entry = entry
         self.data = data
         self.subjects = tuple(subjects)
+        self._entity_keys: dict[str, set[str]] = {}
+        for description in descriptions:
+            self._entity_keys.setdefault(description.subject.key, set()).add(description.key)
         self._platforms: list[_Platform] = []
         self._absent_since: dict[tuple[str, str], datetime] = {}
+        self._store = absence_store(hass, entry)
         coordinators = {id(s.coordinator_fn(data)): s.coordinator_fn(data) for s in self.subjects}
         for coordinator in coordinators.values():
             entry.async_on_unload(coordinator.async_add_listener(self._async_polled))
+
+    async def async_start(self) -> None:
+        """Take up the absence clocks of the last run, and judge the first polls by them."""
+        stored = await self._store.async_load() or {}
+        for clock in stored.get("absent_since", []):
+            since = dt_util.parse_datetime(str(clock.get("since")))
+            if since is not None:
+                self._absent_since[(str(clock["subject"]), str(clock["item"]))] = since
+        self._remove_long_gone(dt_util.utcnow())
 
     @callback
     def add_platform(
@@ -89,7 +117,8 @@ class ItemTracker:
     @callback
     def forget(self, subject_key: str, item: str) -> None:
         """Forget an item whose device is gone, so that its entities return with it."""
-        self._absent_since.pop((subject_key, item), None)
+        if self._absent_since.pop((subject_key, item), None) is not None:
+            self._save()
         for platform in self._platforms:
             platform.added.discard((subject_key, item))
 
@@ -116,11 +145,16 @@ class ItemTracker:
             platform.add(entities)
 
     def _remove_long_gone(self, now: datetime) -> None:
+        before = dict(self._absent_since)
         for subject in self.subjects:
             if not subject.key or not subject.coordinator_fn(self.data).last_update_success:
                 continue  # the account stays; a failed poll says nothing about absence
             present = set(self.present(subject))
-            for item in self._known_items(subject):
+            known = self._known_items(subject)
+            for key in [key for key in self._absent_since if key[0] == subject.key]:
+                if key[1] not in known:  # its device or entities went another way
+                    del self._absent_since[key]
+            for item in known:
                 key = (subject.key, item)
                 if item in present:
                     self._absent_since.pop(key, None)
@@ -128,11 +162,22 @@ class ItemTracker:
                 since = self._absent_since.setdefault(key, now)
                 if now - since >= ABSENCE_BEFORE_REMOVAL:
                     self._remove_item(subject, item)
+        if self._absent_since != before:
+            self._save()
+
+    def _save(self) -> None:
+        clocks = [
+            {"subject": subject, "item": item, "since": since.isoformat()}
+            for (subject, item), since in sorted(self._absent_since.items())
+        ]
+        self.entry.async_create_task(
+            self.hass, self._store.async_save({"absent_since": clocks}), "telco absence clocks"
+        )
 
     def _known_items(self, subject: Subject[Any]) -> set[str]:
         """Return the items of a subject that have a device or entities registered."""
-        prefix = item_identifier(self.entry, subject, "")
         if subject.device_fn is not None:
+            prefix = item_identifier(self.entry, subject, "")
             devices = dr.async_entries_for_config_entry(
                 dr.async_get(self.hass), self.entry.entry_id
             )
@@ -142,13 +187,23 @@ class ItemTracker:
                 for domain, identifier in device.identifiers
                 if domain == DOMAIN and identifier.startswith(prefix)
             }
-        # Items without a device of their own: those given entities during this run.
-        return {
-            item
-            for platform in self._platforms
-            for key, item in platform.added
-            if key == subject.key
-        }
+        # Items without a device of their own: those whose entities are registered,
+        # ``<account>_<id_prefix><item>_<description key>``, from this run or an earlier.
+        prefix = f"{account_identifier(self.entry)}_{subject.id_prefix}"
+        suffixes = sorted(
+            (f"_{key}" for key in self._entity_keys.get(subject.key, ())), key=len, reverse=True
+        )
+        items: set[str] = set()
+        for entity in er.async_entries_for_config_entry(
+            er.async_get(self.hass), self.entry.entry_id
+        ):
+            rest = entity.unique_id.removeprefix(prefix)
+            if rest == entity.unique_id:
+                continue
+            suffix = next((s for s in suffixes if rest.endswith(s) and rest != s), None)
+            if suffix is not None:
+                items.add(rest.removesuffix(suffix))
+        return items
 
     def _remove_item(self, subject: Subject[Any], item: str) -> None:
         if subject.device_fn is not None:
@@ -167,12 +222,21 @@ class ItemTracker:
 
     def removable(self, device: dr.DeviceEntry) -> tuple[Subject[Any], str] | None:
         """Return the subject and item of a device the user may delete: one no longer listed."""
-        for subject in self.subjects:
-            if not subject.key or subject.device_fn is None:
-                continue
-            prefix = item_identifier(self.entry, subject, "")
-            for domain, identifier in device.identifiers:
-                if domain == DOMAIN and identifier.startswith(prefix):
-                    item = identifier.removeprefix(prefix)
-                    return None if item in self.present(subject) else (subject, item)
-        return None
+        found = item_of_device(self.entry, self.subjects, device)
+        if found is None or found[1] in self.present(found[0]):
+            return None
+        return found
+
+
+def item_of_device(
+    entry: ConfigEntry[Any], subjects: Iterable[Subject[Any]], device: dr.DeviceEntry
+) -> tuple[Subject[Any], str] | None:
+    """Return the subject and item whose device this is; None for the account's, or others."""
+    for subject in subjects:
+        if not subject.key or subject.device_fn is None:
+            continue
+        prefix = item_identifier(entry, subject, "")
+        for domain, identifier in device.identifiers:
+            if domain == DOMAIN and identifier.startswith(prefix):
+                return subject, identifier.removeprefix(prefix)
+    return None

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Final
 
 from aiohttp import ClientSession
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from ...api import TelcoError
+from ...api import TelcoApiError
 from ...api.odorik import DEFAULT_ODORIK_URL, OdorikClient
 from ...const import (
     CONF_ACCOUNT_INTERVAL,
@@ -53,6 +53,11 @@ def _connect(session: ClientSession, data: Mapping[str, Any]) -> OdorikClient:
     return OdorikClient(session, data[CONF_USERNAME], data[CONF_PASSWORD], base_url=data[CONF_URL])
 
 
+# How Odorik refuses a login something it may not do (its ``unauthorized`` token), or
+# answers a method it does not offer (HTTP 403 and 404).
+_CANNOT_LIST_LINES: Final = frozenset({"unauthorized", "http_403", "http_404"})
+
+
 async def _identify(client: OdorikClient, data: Mapping[str, Any]) -> AccountIdentity:
     """Tell an account login from a line login: a line sees itself among its lines.
 
@@ -64,9 +69,12 @@ async def _identify(client: OdorikClient, data: Mapping[str, Any]) -> AccountIde
     user = str(data[CONF_USERNAME])
     try:
         lines = {str(line.id) for line in await client.get_lines()}
-    except TelcoError:
+    except TelcoApiError as err:
         # The credentials work (the balance answered); a login that may not list
-        # lines is still told apart from the others by its own name.
+        # lines is still told apart from the others by its own name. Only Odorik's
+        # refusal says so: an outage or a rate limit is raised, not taken for one.
+        if not _CANNOT_LIST_LINES.intersection(err.tokens):
+            raise
         lines = set()
     if user in lines:
         return AccountIdentity(unique_id=f"odorik_line_{user}", title=f"Odorik line {user}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict
 import hashlib
-from typing import Any
+from typing import Any, Final
 
 from aiohttp import ClientSession
 from homeassistant.const import CONF_API_KEY, CONF_URL
@@ -45,19 +45,36 @@ def _connect(session: ClientSession, data: Mapping[str, Any]) -> ZadarmaClient:
     )
 
 
+# How Zadarma refuses ``GET /v1/pbx/internal/`` to a key that has no PBX: its spec lists
+# only HTTP 400 beside 401 and 429, and the message is undocumented ("PBX not found" in
+# the simulator); a key may also be told "not allowed", or the server may not know the
+# method. Anything else (a rate limit, an HTTP-200 error, a connection error) says
+# nothing about the PBX and is raised. HTTP 401 and 403 raise the authentication error,
+# which cannot be told apart from a wrong key, and is raised too.
+_NO_PBX: Final = frozenset({"bad_request", "not_found", "not_allowed", "unknown_method"})
+
+
 async def _identify(client: ZadarmaClient, data: Mapping[str, Any]) -> AccountIdentity:
     """Name the account by its PBX id, which a new API key keeps.
 
     An account without a PBX has no identity of its own in the API; it is then named
     by a digest of its key (never the key itself), and a new key is a new account.
+    Only Zadarma's refusal says there is no PBX: a connection error or a rate limit
+    is raised, so that the flow asks again instead of storing the wrong name for good.
     """
     await client.get_balance()
     try:
         pbx = await client.get_pbx()
-    except TelcoApiError:
-        digest = hashlib.sha256(str(data[CONF_API_KEY]).encode()).hexdigest()[:12]
-        return AccountIdentity(unique_id=f"zadarma_key_{digest}", title="Zadarma")
+    except TelcoApiError as err:
+        if err.token not in _NO_PBX:
+            raise
+        return _named_by_key(data)
     return AccountIdentity(unique_id=f"zadarma_{pbx.pbx_id}", title=f"Zadarma {pbx.pbx_id}")
+
+
+def _named_by_key(data: Mapping[str, Any]) -> AccountIdentity:
+    digest = hashlib.sha256(str(data[CONF_API_KEY]).encode()).hexdigest()[:12]
+    return AccountIdentity(unique_id=f"zadarma_key_{digest}", title="Zadarma")
 
 
 def _start(
