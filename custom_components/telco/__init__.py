@@ -51,17 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     await asyncio.gather(
         *(coordinator.async_config_entry_first_refresh() for coordinator in data.coordinators)
     )
-    descriptions = (
-        *operator.sensors,
-        *operator.binary_sensors,
-        *operator.switches,
-        *operator.selects,
-        *operator.buttons,
-        *operator.texts,
-        *operator.notifiers,
-        *operator.events,
-    )
-    data.items = ItemTracker(hass, entry, data, operator.subjects, descriptions)
+    data.items = ItemTracker(hass, entry, data, operator.subjects, operator.descriptions)
     await data.items.async_start()
     entry.runtime_data = data
     operator.watch(hass, entry, data)

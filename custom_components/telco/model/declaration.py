@@ -23,6 +23,7 @@ from .descriptions import (
     Subject,
     TelcoBinarySensorDescription,
     TelcoButtonDescription,
+    TelcoEntityDescription,
     TelcoEventDescription,
     TelcoNotifyDescription,
     TelcoSelectDescription,
@@ -124,3 +125,17 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     diagnostics: Callable[[DataT], dict[str, Any]]
     # Anything else to follow while the entry is loaded (e.g. repair issues).
     watch: Callable[[HomeAssistant, TelcoConfigEntry, DataT], None] = _nothing_to_watch
+
+    @property
+    def descriptions(self) -> tuple[TelcoEntityDescription[DataT], ...]:
+        """Return the descriptions of the entities of every platform."""
+        return (
+            *self.sensors,
+            *self.binary_sensors,
+            *self.switches,
+            *self.selects,
+            *self.buttons,
+            *self.texts,
+            *self.notifiers,
+            *self.events,
+        )
