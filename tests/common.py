@@ -133,12 +133,15 @@ async def refused(
     operator: str,
     action: str,
     entry: MockConfigEntry,
+    *,
+    key: str,
     **data: Any,
 ) -> ServiceValidationError:
-    """Run an action that must be refused before any request reaches the operator."""
+    """Run an action that must be refused, with translation ``key``, before any request."""
     before = requests_sent(simulator, operator)
     with pytest.raises(ServiceValidationError) as err:
         await act(hass, action, entry, **data)
     assert requests_sent(simulator, operator) == before
     assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == key
     return err.value
