@@ -13,25 +13,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import (
-    CONF_ACCOUNT_INTERVAL,
-    CONF_ACTIVE_CALLS_INTERVAL,
     CONF_ADVANCED,
     CONF_API_SECRET,
     CONF_OPERATOR,
-    CONF_SLOW_INTERVAL,
+    CONF_SMS_RECIPIENT,
     DOMAIN,
 )
-from tests.common import FROZEN_NOW, advance, requests_sent
+from tests.common import requests_sent
 from tests.conftest import (
     ODORIK_PASSWORD,
     ODORIK_USER,
@@ -874,117 +871,89 @@ async def test_odorik_account_of_a_configured_line_is_refused(
 # -- options -------------------------------------------------------------------
 
 
-async def test_odorik_options_apply_without_reload(
-    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+@pytest.mark.parametrize("operator", ["odorik", "zadarma"])
+async def test_options_ask_only_for_the_sms_recipient(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    request: pytest.FixtureRequest,
+    operator: str,
 ) -> None:
-    await setup_entry(hass, odorik_entry)
-    runtime_data = odorik_entry.runtime_data
-    assert runtime_data.account.update_interval == timedelta(seconds=300)
-
-    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
-
+    """Poll intervals are the operator's, not options (Home Assistant's rule)."""
+    entry: MockConfigEntry = request.getfixturevalue(f"{operator}_entry")
+    await setup_entry(hass, entry)
+    runtime_data = entry.runtime_data
+    result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
-    assert form_defaults(result) == {
-        CONF_ACTIVE_CALLS_INTERVAL: 30,
-        CONF_ACCOUNT_INTERVAL: 300,
-        CONF_SLOW_INTERVAL: 900,
-    }
+    assert [str(key) for key in result["data_schema"].schema] == [CONF_SMS_RECIPIENT]
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {CONF_ACTIVE_CALLS_INTERVAL: 15, CONF_ACCOUNT_INTERVAL: 600.0, CONF_SLOW_INTERVAL: 1800},
+        result["flow_id"], {CONF_SMS_RECIPIENT: "+420 777 123 456"}
     )
-    await hass.async_block_till_done()
-
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert odorik_entry.options == {
-        CONF_ACTIVE_CALLS_INTERVAL: 15,
-        CONF_ACCOUNT_INTERVAL: 600,
-        CONF_SLOW_INTERVAL: 1800,
-    }
-    assert all(type(value) is int for value in odorik_entry.options.values())
-    # The same coordinators (no reload) poll at the new intervals.
-    assert odorik_entry.runtime_data is runtime_data
-    assert odorik_entry.state is ConfigEntryState.LOADED
-    assert runtime_data.active_calls.update_interval == timedelta(seconds=15)
-    assert runtime_data.account.update_interval == timedelta(seconds=600)
-    assert runtime_data.mobile_data.update_interval == timedelta(seconds=1800)
-    assert runtime_data.routing.update_interval == timedelta(seconds=1800)
-
-    # The form offers the stored values next time.
-    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
-    assert form_defaults(result) == odorik_entry.options
+    assert set(entry.options) == {CONF_SMS_RECIPIENT}
+    assert entry.runtime_data is runtime_data
+    assert runtime_data.account.update_interval == timedelta(minutes=5)
 
 
-async def test_shorter_interval_takes_effect_at_once(
+async def test_fixed_intervals_follow_each_operator(
     hass: HomeAssistant,
     simulator: SimulatorServer,
     odorik_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    zadarma_entry: MockConfigEntry,
 ) -> None:
-    freezer.move_to(FROZEN_NOW)
     await setup_entry(hass, odorik_entry)
-    balance_polls = "odorik GET /api/v1/balance"
-    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
-
-    await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {CONF_ACTIVE_CALLS_INTERVAL: 30, CONF_ACCOUNT_INTERVAL: 60, CONF_SLOW_INTERVAL: 900},
-    )
-    await hass.async_block_till_done()
-    polled = simulator.control.counts[balance_polls]
-
-    # The next account poll comes a minute later, not when the old 5-minute one was due.
-    await advance(hass, freezer, timedelta(seconds=61))
-    assert simulator.control.counts[balance_polls] == polled + 1
-    await advance(hass, freezer, timedelta(seconds=61))
-    assert simulator.control.counts[balance_polls] == polled + 2
-
-
-async def test_zadarma_options_apply_without_reload(
-    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
-) -> None:
     await setup_entry(hass, zadarma_entry)
-    runtime_data = zadarma_entry.runtime_data
-
-    result = await hass.config_entries.options.async_init(zadarma_entry.entry_id)
-
-    assert result["type"] is FlowResultType.FORM
-    assert form_defaults(result) == {CONF_ACCOUNT_INTERVAL: 300}
-
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_ACCOUNT_INTERVAL: 120.0}
-    )
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert zadarma_entry.options == {CONF_ACCOUNT_INTERVAL: 120}
-    assert type(zadarma_entry.options[CONF_ACCOUNT_INTERVAL]) is int
-    assert zadarma_entry.runtime_data is runtime_data
-    assert runtime_data.account.update_interval == timedelta(seconds=120)
+    odorik, zadarma = odorik_entry.runtime_data, zadarma_entry.runtime_data
+    assert odorik.active_calls.update_interval == timedelta(seconds=30)
+    assert odorik.calls.update_interval == timedelta(seconds=30)
+    assert odorik.account.update_interval == timedelta(minutes=5)
+    assert odorik.mobile_data.update_interval == timedelta(minutes=15)
+    assert odorik.routing.update_interval == timedelta(minutes=15)
+    assert zadarma.account.update_interval == timedelta(minutes=5)
+    assert zadarma.calls.update_interval == timedelta(minutes=1)
 
 
-async def test_options_refuse_intervals_out_of_range(
+async def test_entry_of_version_1_1_drops_its_interval_options(
     hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
 ) -> None:
-    await setup_entry(hass, odorik_entry)
-    result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=odorik_entry.title,
+        unique_id=odorik_entry.unique_id,
+        data=dict(odorik_entry.data),
+        options={
+            "active_calls_interval": 15,
+            "account_interval": 60,
+            "slow_interval": 3600,
+            CONF_SMS_RECIPIENT: "00420777123456",
+        },
+        version=1,
+        minor_version=1,
+    )
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert entry.options == {CONF_SMS_RECIPIENT: "00420777123456"}
+    assert entry.runtime_data.account.update_interval == timedelta(minutes=5)
+    assert entry.runtime_data.active_calls.update_interval == timedelta(seconds=30)
 
-    with pytest.raises(InvalidData):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"],
-            {CONF_ACTIVE_CALLS_INTERVAL: 5, CONF_ACCOUNT_INTERVAL: 300, CONF_SLOW_INTERVAL: 900},
-        )
 
-    assert odorik_entry.options == {}
-    assert odorik_entry.runtime_data.active_calls.update_interval == timedelta(seconds=30)
+async def test_entry_of_a_newer_version_is_left_alone(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, data=dict(odorik_entry.data), options={"x": 1}, version=2, minor_version=1
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert entry.options == {"x": 1}
 
 
 async def test_options_of_an_entry_that_is_not_loaded_are_stored(
     hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
 ) -> None:
-    """Options can be changed while the account is unreachable; they apply at the next setup."""
+    """Options can be changed while the account is unreachable."""
     simulator.control.faults["odorik"].outage = True
     odorik_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(odorik_entry.entry_id)
@@ -992,8 +961,7 @@ async def test_options_of_an_entry_that_is_not_loaded_are_stored(
 
     result = await hass.config_entries.options.async_init(odorik_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {CONF_ACTIVE_CALLS_INTERVAL: 60, CONF_ACCOUNT_INTERVAL: 900, CONF_SLOW_INTERVAL: 3600},
+        result["flow_id"], {CONF_SMS_RECIPIENT: "+420 777 123 456"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert odorik_entry.options[CONF_ACCOUNT_INTERVAL] == 900
+    assert odorik_entry.options == {CONF_SMS_RECIPIENT: "00420777123456"}

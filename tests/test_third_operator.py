@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, override
 
 from aiohttp import ClientSession
@@ -24,7 +25,7 @@ import pytest
 
 from custom_components.telco.api import TelcoAuthenticationError, TelcoConnectionError
 from custom_components.telco.config_flow import TelcoConfigFlow
-from custom_components.telco.const import CONF_ACCOUNT_INTERVAL, CONF_ADVANCED, DOMAIN
+from custom_components.telco.const import CONF_ADVANCED, DOMAIN
 from custom_components.telco.model.actions import offer
 from custom_components.telco.model.coordinator import TelcoCoordinator, map_client_errors
 from custom_components.telco.model.declaration import (
@@ -75,7 +76,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {}
 class ExampleAccountCoordinator(TelcoCoordinator[float, ExampleClient]):
     """The account's balance, at the account interval."""
 
-    interval_option = CONF_ACCOUNT_INTERVAL
+    interval = timedelta(minutes=5)
 
     @override
     @map_client_errors
@@ -142,7 +143,6 @@ EXAMPLE: Operator[ExampleClient, ExampleRuntimeData] = Operator(
     account_field=CONF_USERNAME,
     secret_field=CONF_PASSWORD,
     reauth_fields=(CONF_PASSWORD,),
-    intervals=(CONF_ACCOUNT_INTERVAL,),
     connect=_connect,
     phone_number=lambda value, _field: value,
     identify=_identify,

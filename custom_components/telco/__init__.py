@@ -11,7 +11,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import DOMAIN, LEGACY_INTERVAL_OPTIONS
 from .model.coordinator import call_cursor_store
 from .model.declaration import TelcoConfigEntry
 from .model.entity import register_account_device
@@ -38,6 +38,19 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the service actions (they work with any loaded account)."""
     async_setup_services(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bool:
+    """Bring an entry of an earlier version up to this one."""
+    if entry.version > 1:
+        return False  # written by a newer version of the integration: leave it alone
+    if entry.minor_version < 2:
+        # 1.2: the poll intervals are fixed by each operator, no longer options.
+        options = {
+            key: value for key, value in entry.options.items() if key not in LEGACY_INTERVAL_OPTIONS
+        }
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
     return True
 
 

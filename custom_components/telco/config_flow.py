@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any, override
 
 from homeassistant.config_entries import (
-    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -17,9 +16,6 @@ from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -36,9 +32,7 @@ from .const import (
     CONF_ADVANCED,
     CONF_OPERATOR,
     CONF_SMS_RECIPIENT,
-    DEFAULT_INTERVALS,
     DOMAIN,
-    INTERVAL_LIMITS,
     LOGGER,
 )
 from .model.declaration import AccountIdentity, Operator, TelcoConfigEntry
@@ -104,12 +98,14 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an Odorik or Zadarma account."""
 
     VERSION = 1
+    # 1.2: the poll intervals are no longer options (async_migrate_entry drops them).
+    MINOR_VERSION = 2
 
     @staticmethod
     @callback
     @override
     def async_get_options_flow(config_entry: TelcoConfigEntry) -> TelcoOptionsFlow:
-        """Return the options flow (poll intervals)."""
+        """Return the options flow (the SMS recipient)."""
         return TelcoOptionsFlow()
 
     @override
@@ -215,38 +211,23 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class TelcoOptionsFlow(OptionsFlow):
-    """Change how often the account is polled, and where its SMS notifications go."""
+    """Change where the account's SMS notifications go."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the poll intervals of the entry's operator and the SMS recipient."""
+        """Ask for the SMS recipient, in any usual number format."""
         operator = operator_of(self.config_entry.data)
         errors: dict[str, str] = {}
         if user_input is not None:
-            chosen: dict[str, Any] = {key: int(user_input[key]) for key in operator.intervals}
+            chosen: dict[str, Any] = {}
             if typed := str(user_input.get(CONF_SMS_RECIPIENT) or "").strip():
                 try:
                     chosen[CONF_SMS_RECIPIENT] = operator.phone_number(typed, CONF_SMS_RECIPIENT)
                 except ServiceValidationError:
                     errors[CONF_SMS_RECIPIENT] = "invalid_phone_number"
             if not errors:
-                # Running coordinators take the new intervals at once, without a reload.
-                if self.config_entry.state is ConfigEntryState.LOADED:
-                    for coordinator in self.config_entry.runtime_data.coordinators:
-                        await coordinator.async_apply_options(chosen)
+                # Read when an SMS is sent: nothing to reload.
                 return self.async_create_entry(data=chosen)
         options = {**self.config_entry.options, **(user_input or {})}
-        fields: dict[Any, Any] = {
-            vol.Required(key, default=options.get(key, DEFAULT_INTERVALS[key])): NumberSelector(
-                NumberSelectorConfig(
-                    min=INTERVAL_LIMITS[key][0],
-                    max=INTERVAL_LIMITS[key][1],
-                    step=1,
-                    unit_of_measurement="s",
-                    mode=NumberSelectorMode.BOX,
-                )
-            )
-            for key in operator.intervals
-        }
         suggested = {"suggested_value": options.get(CONF_SMS_RECIPIENT)}
-        fields[vol.Optional(CONF_SMS_RECIPIENT, description=suggested)] = PHONE
-        return self.async_show_form(step_id="init", data_schema=vol.Schema(fields), errors=errors)
+        schema = vol.Schema({vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE})
+        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

@@ -17,30 +17,11 @@ CONF_ADVANCED: Final = "advanced"
 OPERATOR_ODORIK: Final = "odorik"
 OPERATOR_ZADARMA: Final = "zadarma"
 
-CONF_ACTIVE_CALLS_INTERVAL: Final = "active_calls_interval"
-CONF_ACCOUNT_INTERVAL: Final = "account_interval"
-CONF_SLOW_INTERVAL: Final = "slow_interval"
 # Where the notify entity sends its SMS.
 CONF_SMS_RECIPIENT: Final = "sms_recipient"
-
-# Seconds. Active calls change fast; balance, SIM cards and numbers change when the
-# user acts; mobile data is booked by the operator in daily records.
-DEFAULT_INTERVALS: Final = {
-    CONF_ACTIVE_CALLS_INTERVAL: 30,
-    CONF_ACCOUNT_INTERVAL: 300,
-    CONF_SLOW_INTERVAL: 900,
-}
-INTERVAL_LIMITS: Final = {
-    CONF_ACTIVE_CALLS_INTERVAL: (10, 3600),
-    CONF_ACCOUNT_INTERVAL: (60, 86400),
-    CONF_SLOW_INTERVAL: (300, 86400),
-}
-
-# Zadarma allows 3 requests a minute to its statistics methods (100 to the others), and
-# a refusal stops every request of the key for a minute. Reading the call statistics
-# once a minute, and not as the user chooses, leaves room for two more: another page
-# of a busy period, or a refresh asked for by hand.
-ZADARMA_STATISTICS_INTERVAL: Final = timedelta(minutes=1)
+# Poll intervals that were options before entry version 1.2; each operator now polls
+# at fixed intervals chosen from its limits (Home Assistant's rule).
+LEGACY_INTERVAL_OPTIONS: Final = ("active_calls_interval", "account_interval", "slow_interval")
 
 # Odorik books mobile data and months in Prague time.
 ODORIK_TIMEZONE: Final = ZoneInfo("Europe/Prague")

@@ -4,7 +4,7 @@ Nothing here imports an operator (``operators/``), a platform or one of Home
 Assistant's entry points (``__init__``, ``config_flow``, ``services`` …): those import
 the model. Inside it, each module imports only those listed before it:
 
-- ``coordinator``: polling at the entry's intervals, error translation, the write path,
+- ``coordinator``: polling at the operator's intervals, error translation, the write path,
   call records told once (``CallRecordsCoordinator``) and their stored cursor;
 - ``descriptions``: what entities belong to (``Subject``) and every platform's
   description class;

@@ -1,4 +1,4 @@
-"""Coordinators: polling at the entry's intervals, error translation, the write path.
+"""Coordinators: polling at fixed intervals, error translation, the write path.
 
 Every operator's coordinators derive from ``TelcoCoordinator``; those that tell call
 records once each derive from ``CallRecordsCoordinator``, whose cursor outlives
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 from itertools import count
 import math
-from typing import Any, Concatenate, Final, Protocol
+from typing import Any, ClassVar, Concatenate, Final, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -34,7 +34,7 @@ from ..api import (
     TelcoRateLimitedError,
     TelcoValidationError,
 )
-from ..const import DEFAULT_INTERVALS, DOMAIN, LOGGER
+from ..const import DOMAIN, LOGGER
 
 # Operator refusals and client validations with their own translated message (a rate
 # limit has its own, saying when to try again).
@@ -146,36 +146,27 @@ def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
 
 
 class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
-    """A coordinator of one operator client, polled at an interval from the entry's options.
+    """A coordinator of one operator client, polled at the interval its operator chose.
 
-    Its entry is typed loosely: the runtime data an entry holds is declared above
-    the coordinators (``declaration.TelcoRuntimeData``), and names them.
+    Each operator sets ``interval`` from what its API allows and how fast the data
+    changes; users who want a poll now ask Home Assistant (``update_entity``). Its
+    entry is typed loosely: the runtime data an entry holds is declared above the
+    coordinators (``declaration.TelcoRuntimeData``), and names them.
     """
 
     config_entry: ConfigEntry[Any]
-    interval_option: str
+    interval: ClassVar[timedelta]
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], client: ClientT) -> None:
-        """Poll at the interval the user chose (or the default); nothing is requested yet."""
+        """Poll at the operator's interval; nothing is requested yet."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} {type(self).__name__}",
-            update_interval=self.interval_from(entry.options),
+            update_interval=self.interval,
         )
         self.client = client
-
-    def interval_from(self, options: Mapping[str, Any]) -> timedelta:
-        """Return the poll interval that the entry's options ask for."""
-        seconds = options.get(self.interval_option, DEFAULT_INTERVALS[self.interval_option])
-        return timedelta(seconds=seconds)
-
-    async def async_apply_options(self, options: Mapping[str, Any]) -> None:
-        """Poll at the interval the options ask for, counted from now."""
-        self.update_interval = self.interval_from(options)
-        # A refresh schedules the next one at the new interval.
-        await self.async_refresh()
 
     async def async_ask[R](self, request: Awaitable[R]) -> R:
         """Ask the operator something on a user's behalf, translating its errors.

@@ -48,7 +48,7 @@ class TelcoRuntimeData:
 
     @property
     def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
-        """Return every coordinator, e.g. to apply new poll intervals."""
+        """Return every coordinator, e.g. to refresh them all at setup."""
         raise NotImplementedError
 
 
@@ -100,8 +100,6 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     account_field: str
     secret_field: str
     reauth_fields: tuple[str, ...]
-    # The poll-interval options that apply to this operator's coordinators.
-    intervals: tuple[str, ...]
     connect: Callable[[ClientSession, Mapping[str, Any]], ClientT]
     # Brings a phone number to the operator's format; refuses it naming the field.
     phone_number: Callable[[str, str], str]

@@ -16,12 +16,7 @@ from homeassistant.core import HomeAssistant
 
 from ...api import TelcoApiError
 from ...api.odorik import DEFAULT_ODORIK_URL, OdorikClient
-from ...const import (
-    CONF_ACCOUNT_INTERVAL,
-    CONF_ACTIVE_CALLS_INTERVAL,
-    CONF_SLOW_INTERVAL,
-    OPERATOR_ODORIK,
-)
+from ...const import OPERATOR_ODORIK
 from ...model.declaration import AccountIdentity, Operator, TelcoConfigEntry
 from .actions import ACTIONS
 from .coordinators import (
@@ -123,7 +118,6 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     account_field=CONF_USERNAME,
     secret_field=CONF_PASSWORD,
     reauth_fields=(CONF_PASSWORD,),
-    intervals=(CONF_ACTIVE_CALLS_INTERVAL, CONF_ACCOUNT_INTERVAL, CONF_SLOW_INTERVAL),
     connect=_connect,
     phone_number=odorik_number,
     identify=_identify,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any, override
+from datetime import datetime, timedelta
+from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
@@ -29,15 +29,16 @@ from ...api.odorik_models import (
     SimCard,
     SimCardUpdate,
 )
-from ...const import (
-    CONF_ACCOUNT_INTERVAL,
-    CONF_ACTIVE_CALLS_INTERVAL,
-    CONF_SLOW_INTERVAL,
-    LOGGER,
-    ODORIK_TIMEZONE,
-)
+from ...const import LOGGER, ODORIK_TIMEZONE
 from ...model.coordinator import CallRecordsCoordinator, TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry, TelcoRuntimeData
+
+# Odorik names no request limit. Calls in progress change fast, and a call enters the
+# history when it ends; the balance, SIM cards and statistics change when the user
+# acts; mobile data is booked in daily records and routing changes by hand.
+ACTIVE_CALLS_INTERVAL: Final = timedelta(seconds=30)
+ACCOUNT_INTERVAL: Final = timedelta(minutes=5)
+SLOW_INTERVAL: Final = timedelta(minutes=15)
 
 
 def month_start(now: datetime) -> datetime:
@@ -72,7 +73,7 @@ class OdorikAccount:
 class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
     """Balance, SIM cards (one list request for all) and month-to-date call statistics."""
 
-    interval_option = CONF_ACCOUNT_INTERVAL
+    interval = ACCOUNT_INTERVAL
 
     def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
         """Start with no change waiting to be applied."""
@@ -165,7 +166,7 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
 class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClient]):
     """Calls in progress right now."""
 
-    interval_option = CONF_ACTIVE_CALLS_INTERVAL
+    interval = ACTIVE_CALLS_INTERVAL
 
     @map_client_errors
     async def _async_update_data(self) -> list[ActiveCall]:
@@ -243,7 +244,7 @@ class MobileDataLedger:
 class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage], OdorikClient]):
     """Month-to-date mobile data per SIM card, from one request for all SIM cards."""
 
-    interval_option = CONF_SLOW_INTERVAL
+    interval = SLOW_INTERVAL
 
     def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
         """Start with an empty ledger for the current month."""
@@ -271,7 +272,7 @@ class PublicNumberRouting:
 class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], OdorikClient]):
     """Public numbers with their routes and parallel ringings."""
 
-    interval_option = CONF_SLOW_INTERVAL
+    interval = SLOW_INTERVAL
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
@@ -327,7 +328,7 @@ class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, Odor
     leaves them, and a poll past the last id costs one request, usually empty.
     """
 
-    interval_option = CONF_ACTIVE_CALLS_INTERVAL
+    interval = ACTIVE_CALLS_INTERVAL
 
     @override
     def _start_cursor(self, now: datetime) -> OdorikCallCursor:
@@ -367,5 +368,5 @@ class OdorikRuntimeData(TelcoRuntimeData):
     @property
     @override
     def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
-        """Return every coordinator, e.g. to apply new poll intervals."""
+        """Return every coordinator, e.g. to refresh them all at setup."""
         return (self.account, self.active_calls, self.calls, self.mobile_data, self.routing)

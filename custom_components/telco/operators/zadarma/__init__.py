@@ -18,7 +18,7 @@ from homeassistant.core import HomeAssistant
 
 from ...api import TelcoApiError
 from ...api.zadarma import DEFAULT_ZADARMA_URL, ZadarmaClient
-from ...const import CONF_ACCOUNT_INTERVAL, CONF_API_SECRET, OPERATOR_ZADARMA
+from ...const import CONF_API_SECRET, OPERATOR_ZADARMA
 from ...model.declaration import AccountIdentity, Operator, TelcoConfigEntry
 from .actions import ACTIONS
 from .coordinators import ZadarmaAccountCoordinator, ZadarmaCallsCoordinator, ZadarmaRuntimeData
@@ -111,7 +111,6 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     account_field=CONF_API_KEY,
     secret_field=CONF_API_SECRET,
     reauth_fields=(CONF_API_KEY, CONF_API_SECRET),
-    intervals=(CONF_ACCOUNT_INTERVAL,),
     connect=_connect,
     phone_number=zadarma_number,
     identify=_identify,

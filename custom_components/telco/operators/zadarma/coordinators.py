@@ -11,14 +11,14 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, override
+from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
 
 from ...api import TelcoAuthenticationError, TelcoError
 from ...api.zadarma import ZadarmaClient
 from ...api.zadarma_models import Balance, CallRecord, DirectNumber, Sip
-from ...const import CONF_ACCOUNT_INTERVAL, LOGGER, ZADARMA_STATISTICS_INTERVAL
+from ...const import LOGGER
 from ...model.coordinator import (
     CallRecordsCoordinator,
     TelcoCoordinator,
@@ -26,6 +26,14 @@ from ...model.coordinator import (
     poll_error,
 )
 from ...model.declaration import TelcoConfigEntry, TelcoRuntimeData
+
+# Zadarma allows 100 requests a minute per key: an account poll costs three requests
+# and one per SIP line, every five minutes.
+ACCOUNT_INTERVAL: Final = timedelta(minutes=5)
+# It allows 3 requests a minute to its statistics methods, and a refusal stops every
+# request of the key for a minute. Reading the call statistics once a minute leaves
+# room for two more: another page of a busy period, or a refresh asked for by hand.
+STATISTICS_INTERVAL: Final = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +49,7 @@ class ZadarmaAccount:
 class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient]):
     """Balance, direct numbers, SIP lines and whether each SIP line is online."""
 
-    interval_option = CONF_ACCOUNT_INTERVAL
+    interval = ACCOUNT_INTERVAL
 
     @override
     async def _async_setup(self) -> None:
@@ -258,10 +266,7 @@ class ZadarmaCallsCoordinator(CallRecordsCoordinator[ZadarmaCall, StatisticsCurs
         super().__init__(hass, entry, client)
         self._fetch = fetch
 
-    @override
-    def interval_from(self, options: Mapping[str, Any]) -> timedelta:
-        """Poll at the one interval that keeps within Zadarma's statistics limit."""
-        return ZADARMA_STATISTICS_INTERVAL
+    interval = STATISTICS_INTERVAL
 
     @override
     def _start_cursor(self, now: datetime) -> StatisticsCursor:
@@ -290,5 +295,5 @@ class ZadarmaRuntimeData(TelcoRuntimeData):
     @property
     @override
     def coordinators(self) -> tuple[TelcoCoordinator[Any, Any], ...]:
-        """Return every coordinator, e.g. to apply new poll intervals."""
+        """Return every coordinator, e.g. to refresh them all at setup."""
         return (self.account, self.calls)
