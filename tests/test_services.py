@@ -143,7 +143,13 @@ async def test_odorik_callback_normalises_numbers(
     response = await act(
         hass, "callback", odorik_entry, caller="+420 777 123 456", recipient="00420608000111"
     )
-    assert response == {"status": "callback_ordered"}
+    assert response == {
+        "status": "callback_ordered",
+        "from": "00420777123456",
+        "to": "00420608000111",
+        "time": response["time"],
+    }
+    assert dt_util.parse_datetime(response["time"]) is not None
     call = simulator.app[ODORIK_KEY].active_calls[-1]
     assert (call["source_number"], call["destination_number"]) == (
         "00420777123456",
@@ -167,7 +173,8 @@ async def test_odorik_callback_delayed(
         line=403366,
         simple=True,
     )
-    assert response == {"status": "successfully_enqueued"}
+    assert response["status"] == "successfully_enqueued"
+    assert dt_util.parse_datetime(response["time"]) > dt_util.utcnow()
     scheduled = simulator.app[ODORIK_KEY].scheduled[-1]
     assert scheduled["caller"] == "00420777123456"
     assert scheduled["line"] == 403366
@@ -290,7 +297,14 @@ async def test_odorik_send_sms_returns_the_credit_left(
     response = await act(
         hass, "send_sms", odorik_entry, recipient="+420 777 123 456", message="Door open"
     )
-    assert response == {"status": "successfully_sent", "balance": round(odorik.balance, 2)}
+    assert response == {
+        "status": "successfully_sent",
+        "balance": round(odorik.balance, 2),
+        "messages": None,
+        "cost": None,
+        "currency": "CZK",
+        "denied_numbers": [],
+    }
     assert odorik.calls[-1]["destination_number"] == "00420777123456"
 
 
@@ -946,3 +960,27 @@ async def test_zadarma_sip_is_kept_as_written(
         sip="office line",
         key="invalid_sip",
     )
+
+
+@pytest.mark.parametrize("operator", ["odorik", "zadarma"])
+async def test_callback_and_send_sms_answer_alike_for_every_operator(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    request: pytest.FixtureRequest,
+    operator: str,
+) -> None:
+    """One response shape per action: a template needs no operator of its own."""
+    entry: MockConfigEntry = request.getfixturevalue(f"{operator}_entry")
+    await setup_entry(hass, entry)
+    callback = await act(
+        hass, "callback", entry, caller="+420 777 123 456", recipient="+420 608 000 111"
+    )
+    assert set(callback) == {"status", "from", "to", "time"}
+    assert callback["status"] == "callback_ordered"
+    assert callback["from"].endswith("420777123456")
+    assert callback["to"].endswith("420608000111")
+    sms = await act(hass, "send_sms", entry, recipient="+420 777 123 456", message="Hi")
+    assert set(sms) == {"status", "balance", "messages", "cost", "currency", "denied_numbers"}
+    assert sms["status"] == "successfully_sent"
+    assert sms["balance"] == float(hass.states.get(f"sensor.{entry.unique_id}_balance").state)
+    assert sms["denied_numbers"] == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from homeassistant.core import HomeAssistant, SupportsResponse
@@ -350,3 +351,42 @@ def offer[DataT: TelcoRuntimeData](
     """Return an operator's answer to one action: every field of it, but those ``without``."""
     fields = frozenset(str(marker.schema) for marker in ACTIONS[name].fields) - set(without)
     return name, OperatorAction(fields=fields, run=run)
+
+
+# --- The responses both operators give alike ----------------------------------------------
+
+
+def callback_response(*, status: str, from_: str, to: str, time: datetime | None) -> dict[str, Any]:
+    """Return the answer of ``callback``, the same for every operator.
+
+    ``status`` is ``callback_ordered`` or ``successfully_enqueued`` (a delayed one);
+    ``from``/``to`` are the numbers as the operator took them; ``time`` is when the
+    caller is rung (Zadarma: when it took the request), or None when not told.
+    """
+    return {"status": status, "from": from_, "to": to, "time": time.isoformat() if time else None}
+
+
+def sms_response(
+    *,
+    status: str,
+    balance: float | None,
+    messages: int | None,
+    cost: float | None,
+    currency: str | None,
+    denied_numbers: list[dict[str, str]],
+) -> dict[str, Any]:
+    """Return the answer of ``send_sms``, the same for every operator.
+
+    ``status`` is ``successfully_sent`` or ``successfully_enqueued``; ``balance`` the
+    credit left; ``messages``, ``cost`` and ``currency`` what the SMS took; each of
+    ``denied_numbers`` a recipient the operator refused, with its reason (``number``,
+    ``message``). What an operator does not tell is None.
+    """
+    return {
+        "status": status,
+        "balance": balance,
+        "messages": messages,
+        "cost": cost,
+        "currency": currency,
+        "denied_numbers": denied_numbers,
+    }

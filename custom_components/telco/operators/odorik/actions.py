@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
+from datetime import timedelta
 import re
 from typing import Any
 
@@ -16,8 +17,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ...api.odorik_models import Call, SimCard, SimCardUpdate
+from ...const import ODORIK_CURRENCY
 from ...model.action_input import invalid, jsonable, moment, period
-from ...model.actions import offer
+from ...model.actions import callback_response, offer, sms_response
 from ...model.declaration import OperatorAction
 from .coordinators import OdorikRuntimeData, PublicNumberRouting
 from .numbers import odorik_number, odorik_prefix
@@ -54,9 +56,10 @@ async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
     caller = odorik_number(given["caller"], "caller", codes=True)
     recipient = odorik_number(given["recipient"], "recipient", codes=True)
     delayed = given.get("delayed")
+    now = dt_util.utcnow()
     if delayed is not None and not isinstance(delayed, int):
         delayed = moment(delayed, "delayed")
-        if delayed <= dt_util.utcnow():
+        if delayed <= now:
             raise invalid("delayed", "delayed_into_past")
     result = await data.account.async_ask(
         data.client.callback(
@@ -67,7 +70,13 @@ async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
             simple=given.get("simple", False),
         )
     )
-    return {"status": result.value}
+    if delayed is None:
+        rings = now
+    elif isinstance(delayed, int):
+        rings = now + timedelta(minutes=delayed)
+    else:
+        rings = delayed
+    return callback_response(status=result.value, from_=caller, to=recipient, time=rings)
 
 
 async def send_sms(data: Data, recipient: str, message: str, sender: str | None) -> dict[str, Any]:
@@ -83,7 +92,14 @@ async def send_sms(data: Data, recipient: str, message: str, sender: str | None)
     if result.balance is not None:
         # Odorik answers a sent SMS with the credit left: no need to ask again.
         data.account.async_set_balance(result.balance)
-    return {"status": result.status.value, "balance": result.balance}
+    return sms_response(
+        status=result.status.value,
+        balance=result.balance,
+        messages=None,
+        cost=None,
+        currency=ODORIK_CURRENCY if result.balance is not None else None,
+        denied_numbers=[],
+    )
 
 
 async def _send_sms(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:

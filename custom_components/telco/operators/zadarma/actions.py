@@ -21,7 +21,7 @@ from ...api.zadarma import digits, validate_caller_name
 from ...api.zadarma_models import AvailableNumber, Direction
 from ...const import DOMAIN
 from ...model.action_input import invalid, jsonable
-from ...model.actions import GROUP_FIELDS, offer
+from ...model.actions import GROUP_FIELDS, callback_response, offer, sms_response
 from ...model.declaration import OperatorAction
 from .coordinators import ZadarmaRuntimeData
 from .numbers import zadarma_number, zadarma_sip
@@ -59,8 +59,9 @@ async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
             predicted=given.get("predicted", False),
         )
     )
-    answer: dict[str, Any] = jsonable(result)
-    return answer
+    return callback_response(
+        status="callback_ordered", from_=result.from_, to=result.to, time=result.time
+    )
 
 
 async def send_sms(data: Data, recipient: str, message: str, sender: str | None) -> dict[str, Any]:
@@ -73,7 +74,7 @@ async def send_sms(data: Data, recipient: str, message: str, sender: str | None)
     result = await data.account.async_run_change(
         data.client.send_sms(number, message, sender=sender)
     )
-    await data.account.async_refresh_balance()
+    balance = await data.account.async_refresh_balance()
     denied = {digits(item.number): item.message for item in result.denied_numbers}
     if denied and (result.messages == 0 or number in denied):
         raise HomeAssistantError(
@@ -84,8 +85,14 @@ async def send_sms(data: Data, recipient: str, message: str, sender: str | None)
                 "reason": "; ".join(dict.fromkeys(denied.values())) or "-",
             },
         )
-    answer: dict[str, Any] = jsonable(result)
-    return answer
+    return sms_response(
+        status="successfully_sent",
+        balance=balance.balance if balance is not None else None,
+        messages=result.messages,
+        cost=result.cost,
+        currency=result.currency,
+        denied_numbers=jsonable(result.denied_numbers),
+    )
 
 
 async def _send_sms(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:

@@ -77,15 +77,16 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
             },
         )
 
-    async def async_refresh_balance(self) -> None:
-        """Re-read only the balance after something was paid for."""
+    async def async_refresh_balance(self) -> Balance | None:
+        """Re-read only the balance after something was paid for; None if it failed."""
         try:
             balance = await self.client.get_balance()
         except TelcoError as err:
             # The payment itself went through; the next regular poll shows the balance.
             LOGGER.debug("Re-reading the balance after a payment failed: %s", err)
-            return
+            return None
         self.async_set_updated_data(replace(self.data, balance=balance))
+        return balance
 
     async def async_change_number[R](self, number: str, change: Awaitable[R]) -> R:
         """Change a direct number at the operator, then re-read only that number."""
