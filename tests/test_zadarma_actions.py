@@ -825,3 +825,46 @@ async def test_validate_against_an_unknown_direction(
     await operator_refuses(
         hass, "validate_document_group", loaded, "Direction not found", group_id=0, direction_id=1
     )
+
+
+async def test_direction_is_an_id_or_a_code_in_every_action(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    loaded: MockConfigEntry,
+    account: ZadarmaAccount,
+) -> None:
+    """direction_id has one type: the direction's id (2001) or its code (gb20), everywhere."""
+    by_id = await act(hass, "list_number_directions", loaded, country="GB", direction_id=2001)
+    by_code = await act(hass, "list_number_directions", loaded, country="GB", direction_id="gb20")
+    assert by_code == by_id
+    assert [direction["id"] for direction in by_code["directions"]] == [2001]
+
+    numbers = await act(hass, "list_available_numbers", loaded, direction_id="GB20")
+    assert [item["number"] for item in numbers["numbers"]][:1] == ["442030001001"]
+    validity = await act(hass, "validate_document_group", loaded, group_id=0, direction_id="gb20")
+    assert validity["direction_id"] == 2001
+
+    response = await act(
+        hass, "order_number", loaded, direction_id="gb20", number="+44 20 3000 1002"
+    )
+    assert response["number"] == "442030001002"
+    assert "442030001002" in account.numbers
+
+
+async def test_a_direction_code_of_no_direction_is_refused(
+    hass: HomeAssistant, simulator: SimulatorServer, loaded: MockConfigEntry
+) -> None:
+    error = await refused(
+        hass,
+        simulator,
+        "zadarma",
+        "order_number",
+        loaded,
+        direction_id="gb-20",
+        key="invalid_direction",
+    )
+    assert error.translation_placeholders["field"] == "direction_id"
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, "order_number", loaded, direction_id="gb99")
+    assert err.value.translation_key == "invalid_direction"
+    assert not any(name.endswith("/order/") for name in simulator.control.counts)

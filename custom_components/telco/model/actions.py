@@ -91,6 +91,8 @@ DOCUMENT_TYPES = [
     "driver_id_other",
 ]
 _TEXT = vol.All(cv.string, vol.Length(min=1))
+# A Zadarma direction: its numeric id (3061) or its code (ru495), in every action.
+_NUMBER_DIRECTION = _TEXT
 
 
 def _lower(value: str) -> str:
@@ -135,7 +137,7 @@ _GROUP_VALUES: dict[str, Any] = {
     "type_of_id": vol.All(cv.string, _lower, vol.In(ID_TYPES)),
     "date_of_birth": cv.date,
     "issuing_date": cv.date,
-    "direction_id": _POSITIVE_INT,
+    "direction_id": _NUMBER_DIRECTION,
 }
 
 
@@ -284,17 +286,17 @@ ACTIONS: dict[str, Action] = {
         fields={
             vol.Required("country"): _TEXT,
             vol.Optional("language"): _LANGUAGE,
-            vol.Optional("direction_id"): _POSITIVE_INT,
+            vol.Optional("direction_id"): _NUMBER_DIRECTION,
         },
         response=SupportsResponse.ONLY,
     ),
     "list_available_numbers": Action(
-        fields={vol.Required("direction_id"): _TEXT, vol.Optional("mask"): cv.string},
+        fields={vol.Required("direction_id"): _NUMBER_DIRECTION, vol.Optional("mask"): cv.string},
         response=SupportsResponse.ONLY,
     ),
     "order_number": Action(
         fields={
-            vol.Required("direction_id"): _POSITIVE_INT,
+            vol.Required("direction_id"): _NUMBER_DIRECTION,
             vol.Optional("number_id"): _TEXT,
             vol.Optional("number"): _NUMBER,
             vol.Optional("documents_group_id"): _NON_NEGATIVE_INT,
@@ -335,7 +337,7 @@ ACTIONS: dict[str, Action] = {
     "validate_document_group": Action(
         fields={
             vol.Required("group_id"): _NON_NEGATIVE_INT,
-            vol.Required("direction_id"): _POSITIVE_INT,
+            vol.Required("direction_id"): _NUMBER_DIRECTION,
         },
         response=SupportsResponse.ONLY,
     ),

@@ -204,12 +204,12 @@ def _country(value: str, field: str = "country") -> str:
 
 
 async def _list_number_directions(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    country = _country(given["country"])
+    direction_id = None
+    if "direction_id" in given:
+        direction_id = await _direction_id(data, given["direction_id"])
     directions = await data.account.async_ask(
-        data.client.get_country(
-            _country(given["country"]),
-            language=given.get("language"),
-            direction_id=given.get("direction_id"),
-        )
+        data.client.get_country(country, language=given.get("language"), direction_id=direction_id)
     )
     return {"directions": jsonable(directions)}
 
@@ -222,6 +222,22 @@ def _direction_key(value: str) -> int | str:
     if _DIRECTION_CODE.fullmatch(text):
         return text.lower()
     raise invalid("direction_id", "invalid_direction", value=text)
+
+
+async def _direction_id(data: Data, value: str) -> int:
+    """Return a direction's numeric id, finding that of a code (``ru495``) in its country."""
+    key = _direction_key(value)
+    if isinstance(key, int):
+        return key
+    country, area = key[:2].upper(), key[2:]
+    directions = await data.account.async_ask(data.client.get_country(country))
+    found = sorted({direction.id for direction in directions if direction.area_code == area})
+    if len(found) == 1:
+        return found[0]
+    if found:
+        ids = ", ".join(str(direction_id) for direction_id in found)
+        raise invalid("direction_id", "direction_code_ambiguous", value=key, ids=ids)
+    raise invalid("direction_id", "invalid_direction", value=key)
 
 
 async def _list_available_numbers(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
@@ -290,7 +306,7 @@ async def _check_documents(data: Data, given: Fields, direction: Direction) -> i
 
 
 async def _order_number(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    direction_id: int = given["direction_id"]
+    direction_id = await _direction_id(data, given["direction_id"])
     available = await data.account.async_ask(data.client.get_available_numbers(direction_id))
     chosen = _chosen_number(available, given)
     direction = await _direction_of(data, direction_id, chosen.number)
@@ -355,15 +371,22 @@ async def _get_document_group(hass: HomeAssistant, data: Data, given: Fields) ->
     return {"group": jsonable(group)}
 
 
+async def _with_direction_id(data: Data, given: Fields) -> Fields:
+    """Return the group data with its direction as a numeric id, if it has one."""
+    if "direction_id" not in given:
+        return given
+    return {**given, "direction_id": await _direction_id(data, given["direction_id"])}
+
+
 async def _create_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    values = _group_values(given)
+    values = _group_values(await _with_direction_id(data, given))
     group = await data.account.async_run_change(data.client.create_document_group(**values))
     return {"group": jsonable(group)}
 
 
 async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     group_id: int = given["group_id"]
-    values = _group_values(given)
+    values = _group_values(await _with_direction_id(data, given))
     if not values:
         raise invalid("group_id", "nothing_to_change")
     current = await data.account.async_ask(data.client.get_document_group(group_id))
@@ -419,12 +442,13 @@ async def _list_documents(hass: HomeAssistant, data: Data, given: Fields) -> dic
 async def _validate_document_group(
     hass: HomeAssistant, data: Data, given: Fields
 ) -> dict[str, Any]:
+    direction_id = await _direction_id(data, given["direction_id"])
     validity = await data.account.async_ask(
-        data.client.validate_document_group(given["group_id"], given["direction_id"])
+        data.client.validate_document_group(given["group_id"], direction_id)
     )
     return {
         "group_id": given["group_id"],
-        "direction_id": given["direction_id"],
+        "direction_id": direction_id,
         **jsonable(validity),
         "is_valid": validity.is_valid,
     }
