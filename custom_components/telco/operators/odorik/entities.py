@@ -37,6 +37,7 @@ from ...model.descriptions import (
     TelcoSensorDescription,
     TelcoSwitchDescription,
     account_subject,
+    device_model,
     display_number,
 )
 from .actions import send_sms
@@ -51,16 +52,26 @@ type Data = OdorikRuntimeData
 def _sim_device(data: Data, number: str) -> DeviceFacts:
     card = data.account.data.sim_cards[number]
     return DeviceFacts(
-        name=f"SIM {display_number(number)}", model="SIM card", serial_number=card.sim_number
+        name=f"SIM {display_number(number)}",
+        model=device_model(data.account.hass, "model_sim_card", "SIM card"),
+        serial_number=card.sim_number,
     )
+
+
+# The kinds of public number Odorik documents; each has its translated model.
+PUBLIC_NUMBER_KINDS = frozenset({"geographic", "nomadic", "mobile", "sip_name", "shared"})
 
 
 def _public_number_device(data: Data, number: str) -> DeviceFacts:
+    hass = data.routing.hass
     kind = data.routing.data[number].number.type
-    return DeviceFacts(
-        name=display_number(number),
-        model=f"Public number ({kind})" if kind else "Public number",
-    )
+    if not kind:
+        model = device_model(hass, "model_public_number", "Public number")
+    elif kind in PUBLIC_NUMBER_KINDS:
+        model = device_model(hass, f"model_public_number_{kind}", f"Public number ({kind})")
+    else:
+        model = device_model(hass, "model_public_number_kind", "Public number ({kind})", kind=kind)
+    return DeviceFacts(name=display_number(number), model=model)
 
 
 ACCOUNT: Subject[Data] = account_subject(lambda data: data.account)

@@ -28,6 +28,7 @@ from ...model.descriptions import (
     TelcoSwitchDescription,
     TelcoTextDescription,
     account_subject,
+    device_model,
     display_number,
 )
 from .actions import send_sms
@@ -43,7 +44,10 @@ DIRECT_NUMBER: Subject[Data] = Subject(
     key="direct_number",
     coordinator_fn=lambda data: data.account,
     items_fn=lambda data: data.account.data.numbers,
-    device_fn=lambda _data, number: DeviceFacts(name=display_number(number), model="Direct number"),
+    device_fn=lambda data, number: DeviceFacts(
+        name=display_number(number),
+        model=device_model(data.account.hass, "model_direct_number", "Direct number"),
+    ),
 )
 # SIP lines have no device of their own: their entities sit on the account's.
 SIP: Subject[Data] = Subject(
