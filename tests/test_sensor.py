@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import logging
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -31,6 +32,29 @@ async def test_odorik_sensors(
 ) -> None:
     await setup_entry(hass, odorik_entry)
     assert entities_of(hass, odorik_entry, "sensor") == snapshot
+
+
+@pytest.mark.parametrize(
+    ("package", "shown"),
+    [("perKB_50MB", "per_kb_50mb"), ("1000MB", "1000mb"), ("Promo_5GB", "promo_5gb")],
+)
+async def test_data_package_is_a_translation_key(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    package: str,
+    shown: str,
+) -> None:
+    """Odorik's package is shown by its key; one it never documented is added as it is."""
+    simulator.app[ODORIK_KEY].sims["00420799799081"].settings["data_package"] = package
+    await setup_entry(hass, odorik_entry)
+    state = hass.states.get("sensor.sim_420_799_799_081_data_package")
+    assert state.state == shown
+    assert state.attributes["device_class"] == "enum"
+    assert shown in state.attributes["options"]
+    assert "per_kb_50mb" in state.attributes["options"]
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
 async def test_zadarma_sensors(

@@ -43,6 +43,22 @@ class TelcoSensor(TelcoEntity[Any], SensorEntity):
 
     @property
     @override
+    def options(self) -> list[str] | None:
+        """Return an enum's states: the declared ones, and the current one if it is new.
+
+        An operator may report a value it never documented; it is shown as it is
+        rather than refused by Home Assistant's check that the state is an option.
+        """
+        options = super().options
+        if options is None or not self.available:
+            return options
+        value = self.native_value
+        if isinstance(value, str) and value not in options:
+            return [*options, value]
+        return options
+
+    @property
+    @override
     def native_unit_of_measurement(self) -> str | None:
         """Return the unit, from the account where only the account knows it."""
         if (unit_fn := self.entity_description.unit_fn) is not None:

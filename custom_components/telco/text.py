@@ -37,5 +37,5 @@ class TelcoText(TelcoEntity[Any], TextEntity):
 
     @override
     async def async_set_value(self, value: str) -> None:
-        """Ask the operator for the new text (Home Assistant checked length and pattern)."""
+        """Ask the operator for the new text (the description's ``set_fn`` checks it first)."""
         await self.entity_description.set_fn(self.data, self.item, value)

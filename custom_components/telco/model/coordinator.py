@@ -59,9 +59,7 @@ KNOWN_REFUSALS = frozenset(
     }
 )
 RATE_LIMIT_REFUSALS = frozenset({"rate_limited"})
-KNOWN_VALIDATIONS = frozenset(
-    {"state_change_alone", "change_in_progress", "invalid_caller_name", "caller_name_too_long"}
-)
+KNOWN_VALIDATIONS = frozenset({"state_change_alone", "change_in_progress"})
 
 
 def change_error(err: TelcoError) -> HomeAssistantError:

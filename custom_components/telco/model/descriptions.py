@@ -27,9 +27,12 @@ from homeassistant.components.select import SelectEntityDescription
 from homeassistant.components.sensor import SensorEntityDescription
 from homeassistant.components.switch import SwitchEntityDescription
 from homeassistant.components.text import TextEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import translation
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.typing import StateType
 
+from ..const import DOMAIN
 from .coordinator import TelcoCoordinator
 
 
@@ -40,6 +43,24 @@ class DeviceFacts:
     name: str
     model: str
     serial_number: str | None = None
+
+
+def device_model(hass: HomeAssistant, key: str, default: str, **placeholders: str) -> str:
+    """Return a device model in Home Assistant's language, from ``device.<key>.name``.
+
+    Home Assistant translates a device's name (``translation_key``) but not its
+    model, so the model is looked up here the way the device registry looks up a
+    name: in the system language, from the translations loaded with the integration.
+    ``default`` (English) is used when there is no translation.
+    """
+    translations = translation.async_get_cached_translations(
+        hass, hass.config.language, "device", DOMAIN
+    )
+    text = translations.get(f"component.{DOMAIN}.device.{key}.name", default)
+    try:
+        return text.format(**placeholders)
+    except (KeyError, IndexError, ValueError):
+        return default.format(**placeholders)
 
 
 def display_number(number: str) -> str:

@@ -16,7 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from ..const import DOMAIN
 from .coordinator import TelcoCoordinator
 from .declaration import Operator, TelcoConfigEntry, TelcoRuntimeData
-from .descriptions import Subject, TelcoEntityDescription
+from .descriptions import Subject, TelcoEntityDescription, device_model
 from .items import account_identifier, item_identifier
 
 # Home Assistant 2026.8 links a device to its parent by the parent's registry id and
@@ -38,7 +38,7 @@ def register_account_device(
         identifiers={(DOMAIN, account_identifier(entry))},
         name=entry.title,
         manufacturer=operator.manufacturer,
-        model="Account",
+        model=device_model(hass, "model_account", "Account"),
         entry_type=DeviceEntryType.SERVICE,
         configuration_url=operator.account_url,
     )

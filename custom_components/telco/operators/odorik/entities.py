@@ -6,7 +6,9 @@ each call and SMS of the call history once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+import re
 from typing import Any
 
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
@@ -36,6 +38,7 @@ from ...model.descriptions import (
     TelcoSensorDescription,
     TelcoSwitchDescription,
     account_subject,
+    device_model,
     display_number,
 )
 from .actions import send_sms
@@ -50,16 +53,26 @@ type Data = OdorikRuntimeData
 def _sim_device(data: Data, number: str) -> DeviceFacts:
     card = data.account.data.sim_cards[number]
     return DeviceFacts(
-        name=f"SIM {display_number(number)}", model="SIM card", serial_number=card.sim_number
+        name=f"SIM {display_number(number)}",
+        model=device_model(data.account.hass, "model_sim_card", "SIM card"),
+        serial_number=card.sim_number,
     )
+
+
+# The kinds of public number Odorik documents; each has its translated model.
+PUBLIC_NUMBER_KINDS = frozenset({"geographic", "nomadic", "mobile", "sip_name", "shared"})
 
 
 def _public_number_device(data: Data, number: str) -> DeviceFacts:
+    hass = data.routing.hass
     kind = data.routing.data[number].number.type
-    return DeviceFacts(
-        name=display_number(number),
-        model=f"Public number ({kind})" if kind else "Public number",
-    )
+    if not kind:
+        model = device_model(hass, "model_public_number", "Public number")
+    elif kind in PUBLIC_NUMBER_KINDS:
+        model = device_model(hass, f"model_public_number_{kind}", f"Public number ({kind})")
+    else:
+        model = device_model(hass, "model_public_number_kind", "Public number ({kind})", kind=kind)
+    return DeviceFacts(name=display_number(number), model=model)
 
 
 ACCOUNT: Subject[Data] = account_subject(lambda data: data.account)
@@ -84,6 +97,50 @@ def _sim(data: Data, number: str) -> SimCard:
 
 def _usage(data: Data, number: str) -> DataUsage:
     return data.mobile_data.data.get(number, DataUsage())
+
+
+# --- Options: Odorik's values as translation keys ------------------------------------------
+
+# Roaming profiles Odorik documents (``unknown`` is what it reports when it cannot tell).
+ROAMING_PROFILES = ["off", "eu_data_outgoing", "eu_outgoing", "world_outgoing", "unknown"]
+# Data packages Odorik documents, as translation keys; Odorik may offer others.
+DATA_PACKAGES = [
+    "none",
+    "per_kb_50mb",
+    "per_kb_100mb",
+    "per_kb_200mb",
+    "per_kb_400mb",
+    "per_kb_500mb",
+    "150mb",
+    "300mb",
+    "600mb",
+    "1000mb",
+    "1500mb",
+    "2000mb",
+    "3000mb",
+    "10gb",
+]
+
+_WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
+def option_key(value: str) -> str:
+    """Return the translation key of an Odorik value: ``perKB_50MB`` is ``per_kb_50mb``.
+
+    Translation keys are lower-case; a value Odorik never documented gets a key too,
+    shown as it is, since it has no translation.
+    """
+    return _NOT_KEY.sub("_", _WORD_START.sub("_", value).lower()).strip("_") or "unknown"
+
+
+def _key(value: str | None) -> str | None:
+    return option_key(value) if value else None
+
+
+def _keys(values: Iterable[str | None]) -> dict[str, str]:
+    """Map the translation key of each value to the value."""
+    return {option_key(value): value for value in values if value}
 
 
 # --- Sensors ----------------------------------------------------------------------------
@@ -189,7 +246,10 @@ SENSORS: tuple[TelcoSensorDescription[Data], ...] = (
         translation_key="data_package",
         subject=SIM,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data, number: _sim(data, number).data_package,
+        # An enum of translated packages; one Odorik never documented is added as it is.
+        device_class=SensorDeviceClass.ENUM,
+        options=DATA_PACKAGES,
+        value_fn=lambda data, number: _key(_sim(data, number).data_package),
     ),
     TelcoSensorDescription(
         key="data_used",
@@ -293,26 +353,49 @@ def _names(options: Any) -> list[str]:
     return [option.name for option in options or ()]
 
 
+def _roaming_values(data: Data, number: str) -> dict[str, str]:
+    sim = _sim(data, number)
+    return _keys([*_names(sim.available_roaming_settings), sim.roaming])
+
+
+def _package_values(data: Data, number: str) -> dict[str, str]:
+    sim = _sim(data, number)
+    return _keys([*_names(sim.available_data_packages), sim.data_package_for_next_month])
+
+
+async def _set_roaming_profile(data: Data, number: str, option: str) -> None:
+    """Ask Odorik for the profile chosen, by its own name for it."""
+    profile = _roaming_values(data, number).get(option, option)
+    await _update_sim(data, number, SimCardUpdate(roaming=profile))
+
+
+async def _set_package_next_month(data: Data, number: str, option: str) -> None:
+    """Ask Odorik for next month's package chosen, by its own name for it."""
+    package = _package_values(data, number).get(option, option)
+    await _update_sim(data, number, SimCardUpdate(data_package_for_next_month=package))
+
+
+# Options are translation keys; what is sent is Odorik's value they stand for.
 SELECTS: tuple[TelcoSelectDescription[Data], ...] = (
     TelcoSelectDescription(
         key="roaming_profile",
         translation_key="roaming_profile",
         subject=SIM,
-        options_fn=lambda data, number: _names(_sim(data, number).available_roaming_settings),
-        current_fn=lambda data, number: _sim(data, number).roaming,
-        set_fn=lambda data, number, option: _update_sim(
-            data, number, SimCardUpdate(roaming=option)
-        ),
+        options_fn=lambda data, number: [
+            option_key(name) for name in _names(_sim(data, number).available_roaming_settings)
+        ],
+        current_fn=lambda data, number: _key(_sim(data, number).roaming),
+        set_fn=_set_roaming_profile,
     ),
     TelcoSelectDescription(
         key="data_package_next_month",
         translation_key="data_package_next_month",
         subject=SIM,
-        options_fn=lambda data, number: _names(_sim(data, number).available_data_packages),
-        current_fn=lambda data, number: _sim(data, number).data_package_for_next_month,
-        set_fn=lambda data, number, option: _update_sim(
-            data, number, SimCardUpdate(data_package_for_next_month=option)
-        ),
+        options_fn=lambda data, number: [
+            option_key(name) for name in _names(_sim(data, number).available_data_packages)
+        ],
+        current_fn=lambda data, number: _key(_sim(data, number).data_package_for_next_month),
+        set_fn=_set_package_next_month,
     ),
 )
 

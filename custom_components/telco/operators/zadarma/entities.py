@@ -16,7 +16,9 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import EntityCategory
 
-from ...api.zadarma import MAX_CALLER_NAME_LENGTH, digits
+from ...api import TelcoValidationError
+from ...api.zadarma import digits, validate_caller_name
+from ...model.action_input import invalid
 from ...model.descriptions import (
     DeviceFacts,
     Subject,
@@ -27,6 +29,7 @@ from ...model.descriptions import (
     TelcoSwitchDescription,
     TelcoTextDescription,
     account_subject,
+    device_model,
     display_number,
 )
 from .actions import send_sms
@@ -42,7 +45,10 @@ DIRECT_NUMBER: Subject[Data] = Subject(
     key="direct_number",
     coordinator_fn=lambda data: data.account,
     items_fn=lambda data: data.account.data.numbers,
-    device_fn=lambda _data, number: DeviceFacts(name=display_number(number), model="Direct number"),
+    device_fn=lambda data, number: DeviceFacts(
+        name=display_number(number),
+        model=device_model(data.account.hass, "model_direct_number", "Direct number"),
+    ),
 )
 # SIP lines have no device of their own: their entities sit on the account's.
 SIP: Subject[Data] = Subject(
@@ -130,18 +136,28 @@ SWITCHES: tuple[TelcoSwitchDescription[Data], ...] = (
     ),
 )
 
+
+async def _set_caller_name(data: Data, number: str, name: str) -> None:
+    """Ask Zadarma for a caller name, refused first by the client's own rule."""
+    name = name.strip()
+    try:
+        validate_caller_name(name)
+    except TelcoValidationError:
+        raise invalid("caller_name", "invalid_caller_name_value", value=name) from None
+    await data.account.async_change_number(number, data.client.set_caller_name(number, name))
+
+
+# The text shows whatever name Zadarma holds (one set in its web interface may have
+# spaces, diacritics or more than 30 characters): no pattern or length is declared,
+# as Home Assistant would refuse to show such a state. Only what the user writes is checked.
 TEXTS: tuple[TelcoTextDescription[Data], ...] = (
     TelcoTextDescription(
         key="caller_name",
         translation_key="caller_name",
         subject=DIRECT_NUMBER,
         native_min=0,
-        native_max=MAX_CALLER_NAME_LENGTH,
-        pattern=r"^[A-Za-z0-9]*$",
         value_fn=lambda data, number: data.account.data.numbers[number].caller_name or "",
-        set_fn=lambda data, number, name: data.account.async_change_number(
-            number, data.client.set_caller_name(number, name)
-        ),
+        set_fn=_set_caller_name,
     ),
 )
 
