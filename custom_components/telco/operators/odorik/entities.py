@@ -6,9 +6,7 @@ each call and SMS of the call history once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
-import re
 from typing import Any
 
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
@@ -43,6 +41,7 @@ from ...model.descriptions import (
 )
 from .actions import send_sms
 from .coordinators import ROAMING_OFF, DataUsage, OdorikRuntimeData
+from .options import DATA_PACKAGES, key_of, keys_of, option_key
 
 type Data = OdorikRuntimeData
 
@@ -97,50 +96,6 @@ def _sim(data: Data, number: str) -> SimCard:
 
 def _usage(data: Data, number: str) -> DataUsage:
     return data.mobile_data.data.get(number, DataUsage())
-
-
-# --- Options: Odorik's values as translation keys ------------------------------------------
-
-# Roaming profiles Odorik documents (``unknown`` is what it reports when it cannot tell).
-ROAMING_PROFILES = ["off", "eu_data_outgoing", "eu_outgoing", "world_outgoing", "unknown"]
-# Data packages Odorik documents, as translation keys; Odorik may offer others.
-DATA_PACKAGES = [
-    "none",
-    "per_kb_50mb",
-    "per_kb_100mb",
-    "per_kb_200mb",
-    "per_kb_400mb",
-    "per_kb_500mb",
-    "150mb",
-    "300mb",
-    "600mb",
-    "1000mb",
-    "1500mb",
-    "2000mb",
-    "3000mb",
-    "10gb",
-]
-
-_WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_NOT_KEY = re.compile(r"[^a-z0-9]+")
-
-
-def option_key(value: str) -> str:
-    """Return the translation key of an Odorik value: ``perKB_50MB`` is ``per_kb_50mb``.
-
-    Translation keys are lower-case; a value Odorik never documented gets a key too,
-    shown as it is, since it has no translation.
-    """
-    return _NOT_KEY.sub("_", _WORD_START.sub("_", value).lower()).strip("_") or "unknown"
-
-
-def _key(value: str | None) -> str | None:
-    return option_key(value) if value else None
-
-
-def _keys(values: Iterable[str | None]) -> dict[str, str]:
-    """Map the translation key of each value to the value."""
-    return {option_key(value): value for value in values if value}
 
 
 # --- Sensors ----------------------------------------------------------------------------
@@ -249,7 +204,7 @@ SENSORS: tuple[TelcoSensorDescription[Data], ...] = (
         # An enum of translated packages; one Odorik never documented is added as it is.
         device_class=SensorDeviceClass.ENUM,
         options=DATA_PACKAGES,
-        value_fn=lambda data, number: _key(_sim(data, number).data_package),
+        value_fn=lambda data, number: key_of(_sim(data, number).data_package),
     ),
     TelcoSensorDescription(
         key="data_used",
@@ -355,12 +310,12 @@ def _names(options: Any) -> list[str]:
 
 def _roaming_values(data: Data, number: str) -> dict[str, str]:
     sim = _sim(data, number)
-    return _keys([*_names(sim.available_roaming_settings), sim.roaming])
+    return keys_of([*_names(sim.available_roaming_settings), sim.roaming])
 
 
 def _package_values(data: Data, number: str) -> dict[str, str]:
     sim = _sim(data, number)
-    return _keys([*_names(sim.available_data_packages), sim.data_package_for_next_month])
+    return keys_of([*_names(sim.available_data_packages), sim.data_package_for_next_month])
 
 
 async def _set_roaming_profile(data: Data, number: str, option: str) -> None:
@@ -384,7 +339,7 @@ SELECTS: tuple[TelcoSelectDescription[Data], ...] = (
         options_fn=lambda data, number: [
             option_key(name) for name in _names(_sim(data, number).available_roaming_settings)
         ],
-        current_fn=lambda data, number: _key(_sim(data, number).roaming),
+        current_fn=lambda data, number: key_of(_sim(data, number).roaming),
         set_fn=_set_roaming_profile,
     ),
     TelcoSelectDescription(
@@ -394,7 +349,7 @@ SELECTS: tuple[TelcoSelectDescription[Data], ...] = (
         options_fn=lambda data, number: [
             option_key(name) for name in _names(_sim(data, number).available_data_packages)
         ],
-        current_fn=lambda data, number: _key(_sim(data, number).data_package_for_next_month),
+        current_fn=lambda data, number: key_of(_sim(data, number).data_package_for_next_month),
         set_fn=_set_package_next_month,
     ),
 )

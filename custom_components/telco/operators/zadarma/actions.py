@@ -8,8 +8,6 @@ against the balance and the document group with reads only, before any money mov
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from pathlib import Path
 import re
 from typing import Any
 
@@ -21,9 +19,11 @@ from ...api.zadarma import digits, validate_caller_name
 from ...api.zadarma_models import AvailableNumber, Direction
 from ...const import DOMAIN
 from ...model.action_input import invalid, jsonable
-from ...model.actions import GROUP_FIELDS, callback_response, offer, sms_response
+from ...model.actions import callback_response, offer, sms_response
 from ...model.declaration import OperatorAction
+from . import documents
 from .coordinators import ZadarmaRuntimeData
+from .directions import country_code, direction_key, resolve_direction
 from .numbers import zadarma_number, zadarma_sip
 
 type Data = ZadarmaRuntimeData
@@ -31,22 +31,11 @@ type Fields = Mapping[str, Any]
 
 # An external SIP URI as Zadarma takes it, without ``sip:``: user@host[:port][;params].
 _SIP_URI = re.compile(r"[^@\s:;]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:;\S*)?")
-_COUNTRY = re.compile(r"[A-Za-z]{2}")
-# A direction by its numeric id, or by a code such as ``ru495`` (Zadarma's page, 002_).
-_DIRECTION_CODE = re.compile(r"[A-Za-z]{2}\d+")
 _MASK = re.compile(r"\d{1,15}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # The checks of a document group that an order cannot do without; verification of
 # the uploaded documents may follow the order (the number waits in ``checking``).
 _ORDER_CHECKS = ("is_information_match", "is_documents_uploaded", "is_address_match")
 _PERIOD_MONTHS = {"month": 1, "3month": 3}
-# Zadarma takes images or a PDF (spec); the size limit is ours, Zadarma names none.
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-_DOCUMENT_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 
 
 async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
@@ -195,53 +184,19 @@ async def _list_number_countries(hass: HomeAssistant, data: Data, given: Fields)
     return {"countries": jsonable(countries)}
 
 
-def _country(value: str, field: str = "country") -> str:
-    """Return an ISO 3166-1 alpha-2 code in upper case, or refuse it."""
-    text = str(value).strip()
-    if not _COUNTRY.fullmatch(text):
-        raise invalid(field, "invalid_country", value=text)
-    return text.upper()
-
-
 async def _list_number_directions(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    country = _country(given["country"])
+    country = country_code(given["country"])
     direction_id = None
     if "direction_id" in given:
-        direction_id = await _direction_id(data, given["direction_id"])
+        direction_id = await resolve_direction(data, given["direction_id"])
     directions = await data.account.async_ask(
         data.client.get_country(country, language=given.get("language"), direction_id=direction_id)
     )
     return {"directions": jsonable(directions)}
 
 
-def _direction_key(value: str) -> int | str:
-    """Return a direction's numeric id, or its code (``ru495``) in lower case."""
-    text = str(value).strip()
-    if text.isdigit() and int(text) > 0:
-        return int(text)
-    if _DIRECTION_CODE.fullmatch(text):
-        return text.lower()
-    raise invalid("direction_id", "invalid_direction", value=text)
-
-
-async def _direction_id(data: Data, value: str) -> int:
-    """Return a direction's numeric id, finding that of a code (``ru495``) in its country."""
-    key = _direction_key(value)
-    if isinstance(key, int):
-        return key
-    country, area = key[:2].upper(), key[2:]
-    directions = await data.account.async_ask(data.client.get_country(country))
-    found = sorted({direction.id for direction in directions if direction.area_code == area})
-    if len(found) == 1:
-        return found[0]
-    if found:
-        ids = ", ".join(str(direction_id) for direction_id in found)
-        raise invalid("direction_id", "direction_code_ambiguous", value=key, ids=ids)
-    raise invalid("direction_id", "invalid_direction", value=key)
-
-
 async def _list_available_numbers(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    direction = _direction_key(given["direction_id"])
+    direction = direction_key(given["direction_id"])
     mask = given.get("mask")
     if mask is not None:
         mask = re.sub(r"[\s\-+]", "", str(mask))
@@ -306,7 +261,7 @@ async def _check_documents(data: Data, given: Fields, direction: Direction) -> i
 
 
 async def _order_number(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    direction_id = await _direction_id(data, given["direction_id"])
+    direction_id = await resolve_direction(data, given["direction_id"])
     available = await data.account.async_ask(data.client.get_available_numbers(direction_id))
     chosen = _chosen_number(available, given)
     direction = await _direction_of(data, direction_id, chosen.number)
@@ -332,128 +287,6 @@ async def _order_number(hass: HomeAssistant, data: Data, given: Fields) -> dict[
     return answer
 
 
-# --- Identity documents -----------------------------------------------------------------
-
-
-def _group_values(given: Fields) -> dict[str, str | int]:
-    """Return the group data in Zadarma's format, checked."""
-    values: dict[str, str | int] = {}
-    for name in GROUP_FIELDS:
-        if name not in given:
-            continue
-        value = given[name]
-        if isinstance(value, date):
-            values[name] = value.isoformat()
-        elif isinstance(value, int):
-            values[name] = value
-        else:
-            values[name] = str(value).strip()
-    if "email" in values and not _EMAIL.fullmatch(str(values["email"])):
-        raise invalid("email", "invalid_email", value=str(values["email"]))
-    for name in ("country", "nationality"):
-        if name in values:
-            values[name] = _country(str(values[name]), name)
-    for name in ("salutation", "type_of_id"):
-        if name in values:
-            values[name] = str(values[name]).upper()
-    if "phone" in values:
-        values["phone"] = zadarma_number(str(values["phone"]), "phone")
-    return values
-
-
-async def _list_document_groups(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    groups = await data.account.async_ask(data.client.get_document_groups())
-    return {"groups": jsonable(groups)}
-
-
-async def _get_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    group = await data.account.async_ask(data.client.get_document_group(given["group_id"]))
-    return {"group": jsonable(group)}
-
-
-async def _with_direction_id(data: Data, given: Fields) -> Fields:
-    """Return the group data with its direction as a numeric id, if it has one."""
-    if "direction_id" not in given:
-        return given
-    return {**given, "direction_id": await _direction_id(data, given["direction_id"])}
-
-
-async def _create_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    values = _group_values(await _with_direction_id(data, given))
-    group = await data.account.async_run_change(data.client.create_document_group(**values))
-    return {"group": jsonable(group)}
-
-
-async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    group_id: int = given["group_id"]
-    values = _group_values(await _with_direction_id(data, given))
-    if not values:
-        raise invalid("group_id", "nothing_to_change")
-    current = await data.account.async_ask(data.client.get_document_group(group_id))
-    if current.is_readonly:
-        raise invalid("group_id", "document_group_read_only", group_id=str(group_id))
-    group = await data.account.async_run_change(
-        data.client.update_document_group(group_id, **values)
-    )
-    return {"group": jsonable(group)}
-
-
-def _read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
-    """Return a document's file name, content and type, or refuse the file (blocking I/O)."""
-    path = Path(value)
-    if not path.is_absolute() or not hass.config.is_allowed_path(value):
-        raise invalid("file", "file_not_allowed", value=value)
-    if not path.is_file():
-        raise invalid("file", "file_not_found", value=value)
-    size = path.stat().st_size
-    if not 0 < size <= MAX_DOCUMENT_BYTES:
-        raise invalid(
-            "file", "file_size", value=value, limit=f"{MAX_DOCUMENT_BYTES // (1024 * 1024)}"
-        )
-    content = path.read_bytes()
-    for magic, content_type in _DOCUMENT_TYPES:
-        if content.startswith(magic):
-            return path.name, content, content_type
-    raise invalid("file", "file_type_not_accepted", value=value)
-
-
-async def _upload_document(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    name, content, content_type = await hass.async_add_executor_job(
-        _read_document, hass, str(given["file"]).strip()
-    )
-    result = await data.account.async_run_change(
-        data.client.upload_document(
-            given["group_id"],
-            given["document_type"],
-            filename=name,
-            content=content,
-            content_type=content_type,
-        )
-    )
-    answer: dict[str, Any] = jsonable(result)
-    return answer
-
-
-async def _list_documents(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    files = await data.account.async_ask(data.client.get_document_files(given["group_id"]))
-    return {"group_id": given["group_id"], "documents": jsonable(files)}
-
-
-async def _validate_document_group(
-    hass: HomeAssistant, data: Data, given: Fields
-) -> dict[str, Any]:
-    direction_id = await _direction_id(data, given["direction_id"])
-    validity = await data.account.async_ask(
-        data.client.validate_document_group(given["group_id"], direction_id)
-    )
-    return {
-        "group_id": given["group_id"],
-        "direction_id": direction_id,
-        **jsonable(validity),
-        "is_valid": validity.is_valid,
-    }
-
-
 ACTIONS: dict[str, OperatorAction[Data]] = dict(
     [
         offer("callback", _callback, without={"delayed", "line", "simple"}),
@@ -466,12 +299,6 @@ ACTIONS: dict[str, OperatorAction[Data]] = dict(
         offer("list_number_directions", _list_number_directions),
         offer("list_available_numbers", _list_available_numbers),
         offer("order_number", _order_number),
-        offer("list_document_groups", _list_document_groups),
-        offer("get_document_group", _get_document_group),
-        offer("create_document_group", _create_document_group),
-        offer("update_document_group", _update_document_group),
-        offer("upload_document", _upload_document),
-        offer("list_documents", _list_documents),
-        offer("validate_document_group", _validate_document_group),
+        *documents.OFFERS,
     ]
 )
