@@ -80,6 +80,7 @@ from .zadarma_models import (
     parse_bool,
 )
 from .zadarma_signing import ParamValue, authorization_header, build_query
+from .zadarma_webhooks import CALL_NOTIFICATIONS, PushSettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -275,6 +276,58 @@ class ZadarmaClient:
             "sender": sender,
         }
         return await self._call(SmsResult.from_dict, "POST", "sms/send", params)
+
+    @property
+    def timezone(self) -> tzinfo:
+        """Return the zone the account writes its times in (UTC until ``get_timezone``)."""
+        return self._timezone
+
+    # Pushed events: where Zadarma sends call notifications and the other webhooks
+
+    async def get_call_notifications(self) -> PushSettings:
+        """Return the URL call notifications go to (empty if none) and which are on."""
+        return await self._call(
+            partial(PushSettings.from_dict, key="notifications"), "GET", "pbx/callinfo"
+        )
+
+    async def set_call_notification_url(self, url: str) -> None:
+        """Send call notifications to ``url``; Zadarma checks it with ``zd_echo`` first."""
+        await self._call(_nothing, "POST", "pbx/callinfo/url", {"url": url})
+
+    async def delete_call_notification_url(self) -> None:
+        """Send call notifications nowhere."""
+        await self._call(_nothing, "DELETE", "pbx/callinfo/url")
+
+    async def set_call_notifications(self, **enabled: bool) -> None:
+        """Turn call notifications (``notify_start``, ``notify_end`` …) on or off."""
+        unknown = set(enabled) - set(CALL_NOTIFICATIONS)
+        if unknown:
+            raise TelcoValidationError(
+                "invalid_notification", f"unknown notifications: {', '.join(sorted(unknown))}"
+            )
+        params: dict[str, ParamValue] = {
+            name: "true" if on else "false" for name, on in enabled.items()
+        }
+        await self._call(_nothing, "POST", "pbx/callinfo/notifications", params)
+
+    async def get_webhooks(self) -> PushSettings:
+        """Return the URL the other webhooks (SMS …) go to (empty if none) and which are on."""
+        return await self._call(partial(PushSettings.from_dict, key="hooks"), "GET", "pbx/webhooks")
+
+    async def set_webhooks_url(self, url: str) -> None:
+        """Send the other webhooks to ``url``; Zadarma checks it with ``zd_echo`` first."""
+        await self._call(_nothing, "POST", "pbx/webhooks/url", {"url": url})
+
+    async def delete_webhooks_url(self) -> None:
+        """Send the other webhooks nowhere."""
+        await self._call(_nothing, "DELETE", "pbx/webhooks/url")
+
+    async def set_webhook_hooks(self, **enabled: bool) -> None:
+        """Turn webhooks (``sms``, ``number_lookup`` …) on or off."""
+        params: dict[str, ParamValue] = {
+            name: "true" if on else "false" for name, on in enabled.items()
+        }
+        await self._call(_nothing, "POST", "pbx/webhooks/hooks", params)
 
     # Call statistics (at most 3 requests a minute)
 
@@ -780,6 +833,10 @@ def _object_of[T](parse: Callable[[Mapping[str, Any]], T], key: str) -> Callable
         return parse(payload[key])
 
     return parse_object
+
+
+def _nothing(_payload: JsonObject) -> None:
+    """Parse a success that carries nothing we keep."""
 
 
 def _autoprolongation(payload: JsonObject) -> bool:
