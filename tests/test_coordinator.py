@@ -31,7 +31,7 @@ from custom_components.telco.operators.odorik.coordinators import (
     MobileDataLedger,
     month_start,
 )
-from custom_components.telco.operators.zadarma.coordinators import (
+from custom_components.telco.operators.zadarma.calls import (
     STATISTICS_LOOKBACK,
     STATISTICS_MAX_PERIOD,
     StatisticsCursor,
@@ -234,8 +234,10 @@ async def test_zadarma_calls_coordinator_reads_calls_new_since_its_stored_cursor
     await coordinator.async_refresh()
     assert [record.id for record in coordinator.data.records] == [call.id]
     assert simulator.control.counts[STATISTICS_REQUESTS] == 1
-    assert hass_storage["telco.calls.zadarma_453101"]["data"]["seen"] == {
-        call.id: at(0.5).isoformat()
+    # An incoming call, read from the incoming calls (whose ids are their own).
+    stored = hass_storage["telco.calls.zadarma_453101"]["data"]["seen"]
+    assert {key: told["start"] for key, told in stored.items()} == {
+        f"incoming:{call.id}": at(0.5).isoformat()
     }
 
     # A coordinator of the next start takes up the stored cursor: nothing again, and

@@ -20,7 +20,7 @@ from custom_components.telco.api.odorik_models import Call
 from custom_components.telco.operators.odorik.entities import (
     call_event_type as odorik_event_type,
 )
-from custom_components.telco.operators.zadarma.coordinators import ZadarmaCall
+from custom_components.telco.operators.zadarma.calls import ZadarmaCall
 from custom_components.telco.operators.zadarma.entities import (
     call_attributes as zadarma_attributes,
     call_event_type as zadarma_event_type,

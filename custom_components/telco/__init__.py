@@ -11,9 +11,9 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN, LEGACY_INTERVAL_OPTIONS
+from .const import CONF_PUSH_EVENTS, DOMAIN, LEGACY_INTERVAL_OPTIONS, LOGGER
 from .model.coordinator import call_cursor_store
-from .model.declaration import TelcoConfigEntry
+from .model.declaration import PushError, TelcoConfigEntry
 from .model.entity import register_account_device
 from .model.issues import async_delete_entry_issues
 from .model.items import ItemTracker, absence_store, item_of_device
@@ -68,6 +68,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     await data.items.async_start()
     entry.runtime_data = data
     operator.watch(hass, entry, data)
+    if operator.push is not None:
+        operator.push.start(hass, entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -78,7 +80,16 @@ async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
-    """Delete the account's repair issues, call-record cursor and absence clocks with it."""
+    """Delete the account's repair issues, call-record cursor and absence clocks with it.
+
+    Where the operator pushes to us, our URL is removed there (while it is ours).
+    """
+    push = operator_of(entry.data).push
+    if push is not None and entry.options.get(CONF_PUSH_EVENTS):
+        try:
+            await push.disable(hass, entry)
+        except PushError as err:
+            LOGGER.warning("%s still pushes to the removed account's webhook: %s", entry.title, err)
     async_delete_entry_issues(hass, entry)
     # Added again, the account starts afresh instead of replaying the calls in between.
     await call_cursor_store(hass, entry).async_remove()

@@ -16,6 +16,7 @@ from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -31,11 +32,19 @@ from .api import (
 from .const import (
     CONF_ADVANCED,
     CONF_OPERATOR,
+    CONF_PUSH_EVENTS,
     CONF_SMS_RECIPIENT,
     DOMAIN,
     LOGGER,
 )
-from .model.declaration import AccountIdentity, Operator, TelcoConfigEntry
+from .model.declaration import (
+    AccountIdentity,
+    Operator,
+    PushError,
+    PushPlan,
+    PushSupport,
+    TelcoConfigEntry,
+)
 from .operators import OPERATORS, operator_of
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -211,10 +220,14 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class TelcoOptionsFlow(OptionsFlow):
-    """Change where the account's SMS notifications go."""
+    """Change where the account's SMS notifications go, and whether its events are pushed."""
+
+    _chosen: dict[str, Any]
+    _plan: PushPlan
+    _push: PushSupport
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the SMS recipient, in any usual number format."""
+        """Ask for the SMS recipient (any usual format) and, where offered, push."""
         operator = operator_of(self.config_entry.data)
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -224,10 +237,61 @@ class TelcoOptionsFlow(OptionsFlow):
                     chosen[CONF_SMS_RECIPIENT] = operator.phone_number(typed, CONF_SMS_RECIPIENT)
                 except ServiceValidationError:
                     errors[CONF_SMS_RECIPIENT] = "invalid_phone_number"
+            if operator.push is not None:
+                chosen[CONF_PUSH_EVENTS] = bool(user_input.get(CONF_PUSH_EVENTS))
             if not errors:
-                # Read when an SMS is sent: nothing to reload.
-                return self.async_create_entry(data=chosen)
+                try:
+                    return await self._async_apply(chosen)
+                except PushError as err:
+                    errors["base"] = err.reason
         options = {**self.config_entry.options, **(user_input or {})}
         suggested = {"suggested_value": options.get(CONF_SMS_RECIPIENT)}
-        schema = vol.Schema({vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE})
-        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+        fields: dict[Any, Any] = {vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE}
+        if operator.push is not None:
+            fields[vol.Required(CONF_PUSH_EVENTS, default=bool(options.get(CONF_PUSH_EVENTS)))] = (
+                BooleanSelector()
+            )
+        return self.async_show_form(step_id="init", data_schema=vol.Schema(fields), errors=errors)
+
+    async def _async_apply(self, chosen: dict[str, Any]) -> ConfigFlowResult:
+        """Turn push on or off at the operator as asked, then keep the options.
+
+        Turning it on over another URL set at the operator asks first.
+        """
+        push = operator_of(self.config_entry.data).push
+        was_on = bool(self.config_entry.options.get(CONF_PUSH_EVENTS))
+        if push is None or bool(chosen.get(CONF_PUSH_EVENTS)) == was_on:
+            # The SMS recipient is read when an SMS is sent: nothing to reload.
+            return self.async_create_entry(data=chosen)
+        if chosen[CONF_PUSH_EVENTS]:
+            plan = await push.prepare(self.hass, self.config_entry)
+            if plan.replaces:
+                self._chosen, self._plan, self._push = chosen, plan, push
+                return await self.async_step_replace_url()
+            await push.enable(self.hass, self.config_entry, plan)
+        else:
+            await push.disable(self.hass, self.config_entry)
+        return self._async_done(chosen)
+
+    async def async_step_replace_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm replacing the URL another service has set at the operator."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await self._push.enable(self.hass, self.config_entry, self._plan)
+            except PushError as err:
+                errors["base"] = err.reason
+            else:
+                return self._async_done(self._chosen)
+        return self.async_show_form(
+            step_id="replace_url",
+            data_schema=vol.Schema({}),
+            description_placeholders={"url": ", ".join(self._plan.replaces)},
+            errors=errors,
+        )
+
+    def _async_done(self, chosen: dict[str, Any]) -> ConfigFlowResult:
+        """Keep the options (a loaded entry starts again to follow push, or stop)."""
+        return self.async_create_entry(data=chosen)

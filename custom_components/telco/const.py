@@ -19,6 +19,10 @@ OPERATOR_ZADARMA: Final = "zadarma"
 
 # Where the notify entity sends its SMS.
 CONF_SMS_RECIPIENT: Final = "sms_recipient"
+# Whether the operator pushes its events to Home Assistant's webhook (an option), and
+# where: the webhook's id and the URL registered at the operator (entry data).
+CONF_PUSH_EVENTS: Final = "push_events"
+CONF_PUSH_URL: Final = "push_url"
 # Poll intervals that were options before entry version 1.2; each operator now polls
 # at fixed intervals chosen from its limits (Home Assistant's rule).
 LEGACY_INTERVAL_OPTIONS: Final = ("active_calls_interval", "account_interval", "slow_interval")

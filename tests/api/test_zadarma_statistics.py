@@ -80,13 +80,16 @@ async def test_seeded_calls_of_the_last_month(
     assert history.start == start.replace(microsecond=0)
     assert history.end == end.replace(microsecond=0)
     calls = history.calls
-    assert len(calls) == 6  # the call 40 days ago is outside the period
+    assert len(calls) == 3  # the call 40 days ago is outside the period
     starts = [call.call_start for call in calls]
     assert all(moment is not None and start <= moment <= end for moment in starts)
     assert starts == sorted(starts)  # type: ignore[type-var]
-    incoming = [call for call in calls if call.to in (DEMO_NUMBER_AUTORENEW, DEMO_NUMBER_EXPIRING)]
+    # Incoming calls are listed apart, without costs.
+    incoming = (await client.get_incoming_statistics(start, end)).calls
+    assert {call.to for call in incoming} <= {DEMO_NUMBER_AUTORENEW, DEMO_NUMBER_EXPIRING}
     assert {call.disposition for call in incoming} == {"answered", "no answer", "busy"}
-    assert all(call.bill_cost == 0 for call in incoming)
+    assert all(call.bill_cost is None for call in incoming)
+    assert not {call.id for call in incoming} & {call.id for call in calls}
     (mobile,) = [call for call in calls if call.description == "Poland, Mobile"]
     assert (mobile.from_, mobile.answered, mobile.bill_seconds) == (
         DEMO_NUMBER_AUTORENEW,
@@ -121,7 +124,7 @@ async def test_spec_typing_parses_the_same(
     zadarma.settings.spec_typing = True
     spec = await client.get_statistics(start, end)
     assert [call.from_ for call in spec.calls] == [call.from_ for call in live.calls]
-    assert [call.hangup_cause for call in spec.calls] == [None] * 6
+    assert [call.hangup_cause for call in spec.calls] == [None] * 3
     assert [call.disposition for call in spec.calls] == [call.disposition for call in live.calls]
 
 
@@ -130,7 +133,7 @@ async def test_filters_and_paging(client: ZadarmaClient, zadarma: ZadarmaSimulat
     everything = (await client.get_statistics(start, end)).calls
     second_sip = (await client.get_statistics(start, end, sip="100002")).calls
     assert second_sip == tuple(call for call in everything if call.sip == "100002")
-    assert len(second_sip) == 2
+    assert len(second_sip) == 1
     page = (await client.get_statistics(start, end, skip=2, limit=3)).calls
     assert page == everything[2:5]
     assert (await client.get_statistics(start, end, toll_free=True)).calls == ()
@@ -153,7 +156,7 @@ async def test_added_calls_appear(
     ) as response:
         added = await response.json()
     assert [item["from"] for item in added] == [48609000001, 48609000001]
-    calls = (await client.get_statistics(*last_month())).calls
+    calls = (await client.get_incoming_statistics(*last_month())).calls
     assert [call.id for call in calls[-3:]] == [missed.id, added[0]["id"], added[1]["id"]]
     assert (calls[-3].disposition, calls[-3].answered) == ("no answer", False)
     assert calls[-1].bill_seconds == 30
@@ -262,7 +265,21 @@ async def test_simulator_answers_429_over_the_statistics_limit(
     assert len(statistics_requests(zadarma)) == 4
     assert (await client.get_balance()).currency == "USD"
     clock.now += 60
-    assert len((await client.get_statistics(start, end)).calls) == 6
+    assert len((await client.get_statistics(start, end)).calls) == 3
+
+
+async def test_times_are_sent_and_read_in_the_account_zone(
+    client: ZadarmaClient, zadarma: ZadarmaSimulator
+) -> None:
+    """Zadarma writes every date in the account's zone; statistics are no exception."""
+    zadarma.demo.utc_offset_minutes = 120
+    await client.get_timezone()
+    start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    call = zadarma.demo.add_call(from_="48221234567", to="420601234567", callstart=start)
+    history = await client.get_statistics(start - timedelta(minutes=1), start + timedelta(days=1))
+    assert statistics_requests(zadarma)[0]["start"] == "2026-03-01 13:59:00"
+    assert [record.call_start for record in history.calls if record.id == call.id] == [start]
+    assert history.start == start - timedelta(minutes=1)
 
 
 async def test_statistics_limit_is_a_setting(

@@ -31,18 +31,20 @@ from __future__ import annotations
 
 import base64
 import calendar
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 import hashlib
 import hmac
+import inspect
 import math
 import re
+import secrets
 import string
 import time
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from multidict import MultiDictProxy
 
 from .app import CONTROL_KEY
@@ -104,7 +106,37 @@ GROUP_OPTIONAL = (
 SMS_PART_COST = 0.05
 MAX_STATISTICS_LIMIT = 1000
 # Methods counted against the statistics limit (only /v1/statistics/ is simulated).
-STATISTICS_METHODS = frozenset({"statistics"})
+STATISTICS_METHODS = frozenset({"statistics", "statistics/incoming-calls"})
+# The notifications of call info, and the other webhooks (spec, /v1/pbx/…).
+CALL_NOTIFICATIONS = (
+    "notify_start",
+    "notify_internal",
+    "notify_end",
+    "notify_out_start",
+    "notify_out_end",
+    "notify_answer",
+)
+HOOKS = ("number_lookup", "call_tracking", "sms", "speech_recognition")
+# The notification each pushed event needs switched on (the SMS event: the sms hook).
+EVENT_NOTIFICATION = {
+    "NOTIFY_START": "notify_start",
+    "NOTIFY_INTERNAL": "notify_internal",
+    "NOTIFY_ANSWER": "notify_answer",
+    "NOTIFY_END": "notify_end",
+    "NOTIFY_OUT_START": "notify_out_start",
+    "NOTIFY_OUT_END": "notify_out_end",
+}
+# The fields each event's signature covers (notes §6). GUESS for SMS: undocumented;
+# the call events' pattern, sender, receiving number and text.
+SIGNED_FIELDS = {
+    "NOTIFY_START": ("caller_id", "called_did", "call_start"),
+    "NOTIFY_INTERNAL": ("caller_id", "called_did", "call_start"),
+    "NOTIFY_END": ("caller_id", "called_did", "call_start"),
+    "NOTIFY_ANSWER": ("caller_id", "destination", "call_start"),
+    "NOTIFY_OUT_START": ("internal", "destination", "call_start"),
+    "NOTIFY_OUT_END": ("internal", "destination", "call_start"),
+    "SMS": ("caller_id", "caller_did", "text"),
+}
 CALLER_NAME = re.compile(r"[A-Za-z0-9]{0,30}")
 
 ZADARMA_KEY: web.AppKey[ZadarmaSimulator] = web.AppKey("zadarma")
@@ -206,11 +238,13 @@ class RateWindow:
 
 @dataclass
 class SimCall:
-    """A call as ``/v1/statistics/`` lists it.
+    """A call as ``/v1/statistics/`` or ``/v1/statistics/incoming-calls/`` lists it.
 
-    GUESS: the notes document the record, not which calls it covers; incoming calls
-    to the account's numbers are listed here too (``from`` the caller, ``to`` our
-    number, billed nothing), missed ones with their disposition.
+    Incoming calls (to one of the account's numbers or SIP lines) are listed apart, at
+    ``incoming-calls`` (spec and PHP client: "general incoming call statistics"),
+    without costs; the overall statistics list the others. GUESS: that the overall
+    ones leave the incoming calls out (the spec describes them as the calls "of the
+    user's SIP numbers"); the client reads both and tells a call once either way.
     """
 
     id: str
@@ -225,18 +259,32 @@ class SimCall:
     currency: str = "USD"
     hangupcause: str = "16"
     toll_free: bool = False
+    incoming: bool = False
 
     @property
     def billcost(self) -> float:
         """Return what the call cost (GUESS: billed by the second)."""
         return round(self.cost * self.billseconds / 60, 4)
 
-    def to_json(self, spec_typing: bool) -> dict[str, Any]:
-        """Return the ``stats`` item: live typing has numbers for ``from``/``to``."""
+    def to_json(self, spec_typing: bool, zone: tzinfo = UTC) -> dict[str, Any]:
+        """Return the ``stats`` item: live typing has numbers for ``from``/``to``.
+
+        ``callstart`` is written in the account's ``zone``, as its other dates are.
+        """
+        if self.incoming:
+            return {
+                "id": self.id,
+                "sip": self.sip,
+                "callstart": _date(self.callstart, zone),
+                "from": self.from_ if spec_typing else int(self.from_),
+                "to": self.to if spec_typing else int(self.to),
+                "billseconds": self.billseconds,
+                "disposition": self.disposition,
+            }
         record: dict[str, Any] = {
             "id": self.id,
             "sip": self.sip,
-            "callstart": _date(self.callstart),
+            "callstart": _date(self.callstart, zone),
             "from": self.from_ if spec_typing else int(self.from_),
             "to": self.to if spec_typing else int(self.to),
             "description": self.description,
@@ -415,6 +463,15 @@ class ZadarmaAccount:
     # GUESS: the numbers' dates are written in the account's zone (notes §3.3); the
     # demo account's is UTC+0, the spec's example of /v1/info/timezone/.
     utc_offset_minutes: int = 0
+    # Where the account pushes call notifications and the other webhooks (notes §6).
+    callinfo_url: str = ""
+    notifications: dict[str, bool] = field(
+        default_factory=lambda: dict.fromkeys(CALL_NOTIFICATIONS, False)
+    )
+    webhooks_url: str = ""
+    hooks: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(HOOKS, False))
+    # What each push was answered (status), for assertions.
+    pushed: list[tuple[dict[str, str], int]] = field(default_factory=list)
 
     @property
     def zone(self) -> tzinfo:
@@ -459,9 +516,15 @@ class ZadarmaAccount:
             billseconds=billseconds,
             cost=cost,
             currency=self.currency,
+            incoming=self.is_own(to),
         )
         self.calls.append(call)
         return call
+
+    def is_own(self, number: str) -> bool:
+        """Tell whether a number is one of the account's direct numbers or SIP lines."""
+        digits = "".join(character for character in number if character.isdigit())
+        return digits in self.numbers or digits in self.sips
 
 
 class RefusalError(Exception):
@@ -530,22 +593,24 @@ class Call:
         return group
 
 
-type EndpointHandler = Callable[[Call], dict[str, Any]]
+type EndpointHandler = Callable[[Call], dict[str, Any] | Awaitable[dict[str, Any]]]
 
 
 class ZadarmaSimulator:
     """The fake Zadarma API: accounts, a number catalogue and the handlers."""
 
-    def __init__(self, *, seed: bool, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, seed: bool, clock: Callable[[], float] | None = None) -> None:
         """Build the catalogue and, with ``seed``, the demo account."""
         self.settings = ZadarmaSettings()
-        self.clock = clock
+        # Looked up at each call: a test's frozen clock moves the rate windows too.
+        self.clock = clock or (lambda: time.monotonic())
         self.accounts: dict[str, ZadarmaAccount] = {}
         self.countries: dict[str, dict[str, str]] = {}
         self.directions: dict[int, SimDirection] = {}
         self.available: dict[str, SimAvailable] = {}
         # (method, path, parameters) of every authenticated request, for assertions
         self.received: list[tuple[str, str, dict[str, str]]] = []
+        self._client_session: ClientSession | None = None
         self._seed_catalogue()
         if seed:
             self.accounts[DEMO_API_KEY] = demo_account()
@@ -562,6 +627,7 @@ class ZadarmaSimulator:
         app.router.add_get("/_control/zadarma/settings", simulator._get_settings)
         app.router.add_post("/_control/zadarma/settings", simulator._set_settings)
         app.router.add_post("/_control/zadarma/calls", simulator._add_calls)
+        app.on_cleanup.append(lambda _app: simulator.close())
         return simulator
 
     @property
@@ -586,6 +652,7 @@ class ZadarmaSimulator:
             ("GET", "sip/{sip}/status", self.sip_status),
             ("GET", "request/callback", self.callback),
             ("GET", "statistics", self.statistics),
+            ("GET", "statistics/incoming-calls", self.incoming_statistics),
             ("POST", "sms/send", self.send_sms),
             ("GET", "direct_numbers", self.direct_numbers),
             ("GET", "direct_numbers/number", self.direct_number),
@@ -605,6 +672,14 @@ class ZadarmaSimulator:
             ("GET", "documents/groups/get/{group_id}", self.get_group),
             ("GET", "documents/files", self.files),
             ("GET", "documents/groups/valid/{group_id}", self.validate_group),
+            ("GET", "pbx/callinfo", self.callinfo),
+            ("POST", "pbx/callinfo/url", self.set_callinfo_url),
+            ("DELETE", "pbx/callinfo/url", self.delete_callinfo_url),
+            ("POST", "pbx/callinfo/notifications", self.set_notifications),
+            ("GET", "pbx/webhooks", self.webhooks),
+            ("POST", "pbx/webhooks/url", self.set_webhooks_url),
+            ("DELETE", "pbx/webhooks/url", self.delete_webhooks_url),
+            ("POST", "pbx/webhooks/hooks", self.set_hooks),
         ]
 
     # --- Request pipeline ------------------------------------------------------------------
@@ -630,7 +705,10 @@ class ZadarmaSimulator:
             else:
                 call = Call(account, dict(pairs), pairs, files, request.match_info, self.settings)
                 try:
-                    response = web.json_response({"status": "success", **handler(call)})
+                    answer = handler(call)
+                    if inspect.isawaitable(answer):
+                        answer = await answer
+                    response = web.json_response({"status": "success", **answer})
                 except RefusalError as refusal:
                     response = _error(refusal.status, refusal.message)
             response.headers.update(headers)
@@ -675,6 +753,102 @@ class ZadarmaSimulator:
             return web.json_response({"error": f"unknown settings: {sorted(body)}"}, status=400)
         self.settings = replace(self.settings, **body)
         return web.json_response(asdict(self.settings))
+
+    # --- Pushed events: call info and webhooks (notes §6, spec /v1/pbx/…) --------------------
+
+    def callinfo(self, call: Call) -> dict[str, Any]:
+        """``GET /v1/pbx/callinfo/``: where call notifications go, and which are on."""
+        return {
+            "url": call.account.callinfo_url,
+            "notifications": _flags(call.account.notifications),
+        }
+
+    async def set_callinfo_url(self, call: Call) -> dict[str, Any]:
+        """``POST /v1/pbx/callinfo/url/``: Zadarma checks the URL with ``zd_echo`` first."""
+        url = await self._checked_url(call)
+        call.account.callinfo_url = url
+        return {"url": url}
+
+    def delete_callinfo_url(self, call: Call) -> dict[str, Any]:
+        """``DELETE /v1/pbx/callinfo/url/``."""
+        call.account.callinfo_url = ""
+        return {"url": ""}
+
+    def set_notifications(self, call: Call) -> dict[str, Any]:
+        """``POST /v1/pbx/callinfo/notifications/``: each ``"true"``/``"false"``."""
+        call.account.notifications.update(_parsed_flags(call, CALL_NOTIFICATIONS))
+        return {"notifications": _flags(call.account.notifications)}
+
+    def webhooks(self, call: Call) -> dict[str, Any]:
+        """``GET /v1/pbx/webhooks/``: where the other webhooks go, and which are on."""
+        return {"url": call.account.webhooks_url, "hooks": _flags(call.account.hooks)}
+
+    async def set_webhooks_url(self, call: Call) -> dict[str, Any]:
+        """``POST /v1/pbx/webhooks/url/``: checked with ``zd_echo`` as well."""
+        url = await self._checked_url(call)
+        call.account.webhooks_url = url
+        return {"url": url}
+
+    def delete_webhooks_url(self, call: Call) -> dict[str, Any]:
+        """``DELETE /v1/pbx/webhooks/url/``."""
+        call.account.webhooks_url = ""
+        return {"url": ""}
+
+    def set_hooks(self, call: Call) -> dict[str, Any]:
+        """``POST /v1/pbx/webhooks/hooks/``."""
+        call.account.hooks.update(_parsed_flags(call, HOOKS))
+        return {"hooks": _flags(call.account.hooks)}
+
+    async def _checked_url(self, call: Call) -> str:
+        """Return the URL of a request once it answered Zadarma's ``zd_echo`` check."""
+        url = call.params.get("url", "")
+        if not url.startswith(("http://", "https://")):
+            raise RefusalError(400, "Wrong url")  # GUESS: the message is ours
+        echo = secrets.token_hex(8)
+        try:
+            async with self._session().get(
+                url, params={"zd_echo": echo}, timeout=ClientTimeout(total=5)
+            ) as response:
+                answered = await response.text()
+        except (ClientError, TimeoutError):
+            answered = None
+        if answered != echo:
+            # GUESS: the spec names no answer for a failed check.
+            raise RefusalError(400, "URL check failed: the server did not answer zd_echo")
+        return url
+
+    def _session(self) -> ClientSession:
+        if self._client_session is None or self._client_session.closed:
+            self._client_session = ClientSession()
+        return self._client_session
+
+    async def close(self) -> None:
+        """Close the session the simulator pushes with."""
+        if self._client_session is not None:
+            await self._client_session.close()
+
+    async def push(self, account: ZadarmaAccount, fields: Mapping[str, str]) -> int | None:
+        """Push one event as Zadarma does: a signed form POST to the account's URL.
+
+        Nothing is sent (None) when no URL is set or the event's notification is off.
+        Returns the HTTP status the receiver answered.
+        """
+        event = fields["event"]
+        if event == "SMS":
+            url, enabled = account.webhooks_url, account.hooks["sms"]
+        else:
+            url, enabled = account.callinfo_url, account.notifications[EVENT_NOTIFICATION[event]]
+        if not url or not enabled:
+            return None
+        text = "".join(fields.get(name, "") for name in SIGNED_FIELDS[event])
+        digest = hmac.new(account.api_secret.encode(), text.encode(), hashlib.sha1).hexdigest()
+        signature = base64.b64encode(digest.encode()).decode()
+        async with self._session().post(
+            url, data=dict(fields), headers={"Signature": signature}
+        ) as response:
+            status = response.status
+        account.pushed.append((dict(fields), status))
+        return status
 
     # --- Account, SIP, callback, SMS -------------------------------------------------------
 
@@ -773,7 +947,15 @@ class ZadarmaSimulator:
 
     def statistics(self, call: Call) -> dict[str, Any]:
         """``GET /v1/statistics/``: a page of calls, oldest first, or their cost."""
-        now = _now()
+        return self._statistics(call, incoming=False)
+
+    def incoming_statistics(self, call: Call) -> dict[str, Any]:
+        """``GET /v1/statistics/incoming-calls/``: a page of incoming calls, oldest first."""
+        return self._statistics(call, incoming=True)
+
+    def _statistics(self, call: Call, *, incoming: bool) -> dict[str, Any]:
+        zone = call.account.zone
+        now = _now().astimezone(zone)
         start = _statistics_moment(call, "start", now.replace(day=1, hour=0, minute=0, second=0))
         end = _statistics_moment(call, "end", now)
         if end < start:
@@ -782,7 +964,7 @@ class ZadarmaSimulator:
             # GUESS: "at most one month" (spec); a calendar month and this message are ours.
             raise RefusalError(400, "The period may not exceed one month")
         kind = call.params.get("type", "overall")
-        if kind not in ("overall", "toll-free"):
+        if kind not in ("overall", "toll-free") or (incoming and "type" in call.params):
             raise RefusalError(400, "Wrong type")
         skip = call.integer("skip", call.params.get("skip", "0"))
         limit = call.integer("limit", call.params.get("limit", str(MAX_STATISTICS_LIMIT)))
@@ -793,19 +975,23 @@ class ZadarmaSimulator:
             (
                 item
                 for item in call.account.calls
-                if start <= item.callstart <= end
+                if item.incoming == incoming
+                and start <= item.callstart <= end
                 and sip in (None, item.sip)
                 and (kind == "overall" or item.toll_free)
             ),
             key=lambda item: item.callstart,
         )
-        period = {"start": _date(start), "end": _date(end)}
+        period = {"start": _date(start, zone), "end": _date(end, zone)}
         # GUESS: which values turn cost_only on; PHP clients send 1.
-        if call.params.get("cost_only", "").lower() in ("1", "true"):
+        if not incoming and call.params.get("cost_only", "").lower() in ("1", "true"):
             return {**period, "stats": _cost_totals(chosen)}
         # GUESS: a limit above 1000 is cut to 1000 rather than refused.
         page = chosen[skip : skip + min(limit, MAX_STATISTICS_LIMIT)]
-        return {**period, "stats": [item.to_json(call.settings.spec_typing) for item in page]}
+        return {
+            **period,
+            "stats": [item.to_json(call.settings.spec_typing, zone) for item in page],
+        }
 
     async def _add_calls(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()
@@ -1250,14 +1436,15 @@ def _seed_calls(account: ZadarmaAccount, now: datetime) -> None:
 def _statistics_moment(call: Call, name: str, default: datetime) -> datetime:
     """Return ``start`` or ``end`` of a statistics request.
 
-    GUESS: Zadarma does not say which zone these are in; like the client, we take
-    UTC. Missing ones default as the spec describes (month start, now).
+    GUESS: Zadarma does not say which zone these are in; like every other date of the
+    account they are taken in its zone (``/v1/info/timezone/``). Missing ones default
+    as the spec describes (month start, now).
     """
     text = call.params.get(name)
     if text is None:
         return default
     try:
-        return datetime.strptime(text, DATE_FORMAT).replace(tzinfo=UTC)
+        return datetime.strptime(text, DATE_FORMAT).replace(tzinfo=call.account.zone)
     except ValueError:
         raise RefusalError(400, f"Wrong {name}") from None
 
@@ -1299,3 +1486,21 @@ def _error(status: int, message: str) -> web.Response:
 
 async def _unknown_method(request: web.Request) -> web.Response:
     return _error(404, "Wrong method name")
+
+
+def _flags(values: Mapping[str, bool]) -> dict[str, str]:
+    """Return switches as Zadarma writes them: ``"true"``/``"false"``."""
+    return {name: "true" if on else "false" for name, on in values.items()}
+
+
+def _parsed_flags(call: Call, names: tuple[str, ...]) -> dict[str, bool]:
+    """Return the switches a request sets (only ``"true"``/``"false"`` are taken)."""
+    parsed: dict[str, bool] = {}
+    for name in names:
+        value = call.params.get(name)
+        if value is None:
+            continue
+        if value not in ("true", "false"):
+            raise RefusalError(400, f"Wrong {name}")  # GUESS: the message is ours
+        parsed[name] = value == "true"
+    return parsed

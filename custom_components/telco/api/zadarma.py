@@ -282,6 +282,28 @@ class ZadarmaClient:
         """Return the zone the account writes its times in (UTC until ``get_timezone``)."""
         return self._timezone
 
+    def _statistics_params(
+        self, start: datetime, end: datetime, sip: str | None, toll_free: bool
+    ) -> dict[str, ParamValue]:
+        """Return the parameters every statistics request carries, times in the account's zone."""
+        start_text, end_text = self._statistics_time(start), self._statistics_time(end)
+        if end < start:
+            raise TelcoValidationError("invalid_period", "The period ends before it starts")
+        return {
+            "start": start_text,
+            "end": end_text,
+            "sip": sip,
+            "type": "toll-free" if toll_free else None,
+        }
+
+    def _statistics_time(self, value: datetime) -> str:
+        """Return an aware moment as the ``YYYY-MM-DD HH:MM:SS`` (account zone) Zadarma wants."""
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise TelcoValidationError(
+                "naive_datetime", "Datetimes sent to Zadarma must carry a time zone"
+            )
+        return value.astimezone(self._timezone).strftime(STATISTICS_TIME_FORMAT)
+
     # Pushed events: where Zadarma sends call notifications and the other webhooks
 
     async def get_call_notifications(self) -> PushSettings:
@@ -343,22 +365,41 @@ class ZadarmaClient:
     ) -> CallHistory:
         """Return one page of the calls between ``start`` and ``end``, oldest first.
 
-        ``start`` and ``end`` must carry a time zone; they are sent in UTC, the zone
-        the replies are read in. Zadarma answers at most ``limit`` (≤ 1000) calls,
-        after skipping ``skip``; page with both. ``sip`` keeps one SIP account's
-        calls, ``toll_free`` only calls of toll-free numbers. Each request counts
-        against the statistics limit of 3 a minute: the client waits for a free
-        slot rather than exceed it.
+        ``start`` and ``end`` must carry a time zone; they are sent, and the replies
+        read, in the account's zone (``get_timezone``), as Zadarma writes every date.
+        Zadarma answers at most ``limit`` (≤ 1000) calls, after skipping ``skip``;
+        page with both. ``sip`` keeps one SIP account's calls, ``toll_free`` only
+        calls of toll-free numbers. Each request counts against the statistics limit
+        of 3 a minute: the client waits for a free slot rather than exceed it.
         """
-        if isinstance(limit, bool) or not 1 <= limit <= MAX_STATISTICS_LIMIT:
-            raise TelcoValidationError(
-                "invalid_limit", f"limit must be between 1 and {MAX_STATISTICS_LIMIT}"
-            )
-        if isinstance(skip, bool) or skip < 0:
-            raise TelcoValidationError("invalid_skip", "skip cannot be negative")
-        params = _statistics_params(start, end, sip, toll_free)
-        params |= {"skip": skip, "limit": limit}
-        return await self._call(CallHistory.from_dict, "GET", "statistics", params)
+        params = self._statistics_params(start, end, sip, toll_free)
+        params |= _page(skip, limit)
+        return await self._call(
+            partial(CallHistory.from_dict, zone=self._timezone), "GET", "statistics", params
+        )
+
+    async def get_incoming_statistics(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        sip: str | None = None,
+        skip: int = 0,
+        limit: int = MAX_STATISTICS_LIMIT,
+    ) -> CallHistory:
+        """Return one page of the incoming calls between ``start`` and ``end``, oldest first.
+
+        Zadarma lists them apart, at ``/v1/statistics/incoming-calls/`` (its spec and
+        PHP client), without costs; paged, zoned and limited as ``get_statistics``.
+        """
+        params = self._statistics_params(start, end, sip, toll_free=False)
+        params |= _page(skip, limit)
+        return await self._call(
+            partial(CallHistory.from_dict, zone=self._timezone),
+            "GET",
+            "statistics/incoming-calls",
+            params,
+        )
 
     async def get_call_costs(
         self, start: datetime, end: datetime, *, sip: str | None = None, toll_free: bool = False
@@ -368,7 +409,7 @@ class ZadarmaClient:
         One total per currency, with the billed seconds. Counts against the
         statistics limit like ``get_statistics``.
         """
-        params = _statistics_params(start, end, sip, toll_free)
+        params = self._statistics_params(start, end, sip, toll_free)
         params["cost_only"] = True
         return await self._call(_list_of(CallCost.from_dict, "stats"), "GET", "statistics", params)
 
@@ -783,28 +824,15 @@ def _retry_after(headers: Mapping[str, str]) -> float:
     return DEFAULT_RETRY_AFTER
 
 
-def _statistics_time(value: datetime) -> str:
-    """Return an aware moment as the ``YYYY-MM-DD HH:MM:SS`` (UTC) statistics want."""
-    if value.tzinfo is None or value.utcoffset() is None:
+def _page(skip: int, limit: int) -> dict[str, ParamValue]:
+    """Return the paging parameters of a statistics request, checked."""
+    if isinstance(limit, bool) or not 1 <= limit <= MAX_STATISTICS_LIMIT:
         raise TelcoValidationError(
-            "naive_datetime", "Datetimes sent to Zadarma must carry a time zone"
+            "invalid_limit", f"limit must be between 1 and {MAX_STATISTICS_LIMIT}"
         )
-    return value.astimezone(UTC).strftime(STATISTICS_TIME_FORMAT)
-
-
-def _statistics_params(
-    start: datetime, end: datetime, sip: str | None, toll_free: bool
-) -> dict[str, ParamValue]:
-    """Return the parameters every statistics request carries."""
-    start_text, end_text = _statistics_time(start), _statistics_time(end)
-    if end < start:
-        raise TelcoValidationError("invalid_period", "The period ends before it starts")
-    return {
-        "start": start_text,
-        "end": end_text,
-        "sip": sip,
-        "type": "toll-free" if toll_free else None,
-    }
+    if isinstance(skip, bool) or skip < 0:
+        raise TelcoValidationError("invalid_skip", "skip cannot be negative")
+    return {"skip": skip, "limit": limit}
 
 
 def _segment(value: str | int) -> str:

@@ -599,11 +599,14 @@ class CallRecord:
         return self.disposition == "answered"
 
     @classmethod
-    def from_dict(cls, data: JsonObject) -> Self:
-        """Parse one item (numbers as numbers or strings, key order free)."""
+    def from_dict(cls, data: JsonObject, zone: tzinfo = UTC) -> Self:
+        """Parse one item (numbers as numbers or strings, key order free).
+
+        ``callstart`` is written in the account's ``zone``, as its other dates are.
+        """
         return cls(
             id=_str(data["id"]),
-            call_start=parse_datetime(data.get("callstart")),
+            call_start=parse_datetime(data.get("callstart"), zone),
             from_=_str(data["from"]),
             to=_str(data["to"]),
             disposition=str(data.get("disposition") or "").strip().lower(),
@@ -626,15 +629,15 @@ class CallHistory:
     calls: tuple[CallRecord, ...]
 
     @classmethod
-    def from_dict(cls, data: JsonObject) -> Self:
-        """Parse the reply (``stats`` null or missing is no call)."""
+    def from_dict(cls, data: JsonObject, zone: tzinfo = UTC) -> Self:
+        """Parse the reply (``stats`` null or missing is no call), its times in ``zone``."""
         stats = data.get("stats") or []
         if not isinstance(stats, list):
             raise TypeError("stats is not a list")
         return cls(
-            start=parse_datetime(data.get("start")),
-            end=parse_datetime(data.get("end")),
-            calls=tuple(CallRecord.from_dict(item) for item in stats),
+            start=parse_datetime(data.get("start"), zone),
+            end=parse_datetime(data.get("end"), zone),
+            calls=tuple(CallRecord.from_dict(item, zone) for item in stats),
         )
 
 

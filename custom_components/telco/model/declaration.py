@@ -83,6 +83,41 @@ class OperatorAction[DataT: TelcoRuntimeData]:
     run: Callable[[HomeAssistant, DataT, Mapping[str, Any]], Awaitable[dict[str, Any]]]
 
 
+class PushError(Exception):
+    """Push could not be turned on or off; ``reason`` is the options form's error key."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        """Keep the reason (a translation key of the options form)."""
+        super().__init__(detail or reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, kw_only=True)
+class PushPlan:
+    """Where the operator is to push events: our URL, and the URLs of others it replaces."""
+
+    webhook_id: str
+    url: str
+    replaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PushSupport:
+    """How an operator pushes its events to Home Assistant's webhook (the option ``push_events``).
+
+    ``prepare`` finds the URL (a Home Assistant Cloud cloudhook, or the external URL)
+    and the URLs set at the operator that ours would replace, changing nothing;
+    ``enable`` registers ours there; ``disable`` removes ours (only where it is still
+    ours) and the webhook. Each raises ``PushError``; ``start`` follows the webhook
+    while the entry is loaded.
+    """
+
+    prepare: Callable[[HomeAssistant, TelcoConfigEntry], Awaitable[PushPlan]]
+    enable: Callable[[HomeAssistant, TelcoConfigEntry, PushPlan], Awaitable[None]]
+    disable: Callable[[HomeAssistant, TelcoConfigEntry], Awaitable[None]]
+    start: Callable[[HomeAssistant, TelcoConfigEntry, Any], None]
+
+
 def _nothing_to_watch(_hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any) -> None:
     """Watch nothing beyond the entities."""
 
@@ -123,6 +158,8 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     diagnostics: Callable[[DataT], dict[str, Any]]
     # Anything else to follow while the entry is loaded (e.g. repair issues).
     watch: Callable[[HomeAssistant, TelcoConfigEntry, DataT], None] = _nothing_to_watch
+    # Events the operator can push to Home Assistant, when the user turns it on.
+    push: PushSupport | None = None
 
     @property
     def descriptions(self) -> tuple[TelcoEntityDescription[DataT], ...]:

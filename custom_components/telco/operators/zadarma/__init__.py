@@ -12,8 +12,7 @@ from dataclasses import asdict
 import hashlib
 from typing import Any, Final
 
-from aiohttp import ClientSession
-from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
 from ...api import TelcoApiError
@@ -21,7 +20,9 @@ from ...api.zadarma import DEFAULT_ZADARMA_URL, ZadarmaClient
 from ...const import CONF_API_SECRET, OPERATOR_ZADARMA
 from ...model.declaration import AccountIdentity, Operator, TelcoConfigEntry
 from .actions import ACTIONS
-from .coordinators import ZadarmaAccountCoordinator, ZadarmaCallsCoordinator, ZadarmaRuntimeData
+from .calls import ZadarmaCallsCoordinator
+from .client import connect
+from .coordinators import ZadarmaAccountCoordinator, ZadarmaRuntimeData
 from .entities import (
     ACCOUNT,
     BINARY_SENSORS,
@@ -34,15 +35,10 @@ from .entities import (
     TEXTS,
 )
 from .numbers import zadarma_number
+from .push import PUSH, push_enabled
 from .repairs import watch_expiring_numbers
 
 type Data = ZadarmaRuntimeData
-
-
-def _connect(session: ClientSession, data: Mapping[str, Any]) -> ZadarmaClient:
-    return ZadarmaClient(
-        session, data[CONF_API_KEY], data[CONF_API_SECRET], base_url=data[CONF_URL]
-    )
 
 
 # How Zadarma refuses ``GET /v1/pbx/internal/`` to a key that has no PBX: its spec lists
@@ -80,12 +76,19 @@ def _named_by_key(data: Mapping[str, Any]) -> AccountIdentity:
 def _start(
     hass: HomeAssistant, entry: TelcoConfigEntry, client: ZadarmaClient, account_device_id: str
 ) -> Data:
+    account = ZadarmaAccountCoordinator(hass, entry, client)
     return ZadarmaRuntimeData(
         operator=ZADARMA,
         account_device_id=account_device_id,
         client=client,
-        account=ZadarmaAccountCoordinator(hass, entry, client),
-        calls=ZadarmaCallsCoordinator(hass, entry, client),
+        account=account,
+        calls=ZadarmaCallsCoordinator(
+            hass,
+            entry,
+            client,
+            own_numbers=lambda: account.data.own_numbers if account.data else frozenset(),
+            pushed=push_enabled(entry),
+        ),
     )
 
 
@@ -111,7 +114,7 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     account_field=CONF_API_KEY,
     secret_field=CONF_API_SECRET,
     reauth_fields=(CONF_API_KEY, CONF_API_SECRET),
-    connect=_connect,
+    connect=connect,
     phone_number=zadarma_number,
     identify=_identify,
     start=_start,
@@ -125,4 +128,5 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     actions=ACTIONS,
     diagnostics=_diagnostics,
     watch=watch_expiring_numbers,
+    push=PUSH,
 )

@@ -33,7 +33,8 @@ from ...model.descriptions import (
     display_number,
 )
 from .actions import send_sms
-from .coordinators import ZadarmaCall, ZadarmaRuntimeData
+from .calls import PushedEvent, ZadarmaCall
+from .coordinators import ZadarmaRuntimeData
 
 type Data = ZadarmaRuntimeData
 
@@ -162,18 +163,26 @@ TEXTS: tuple[TelcoTextDescription[Data], ...] = (
 )
 
 
-# --- Events: each call in the call statistics ---------------------------------------------
+# --- Events: each call in the call statistics, and what Zadarma pushes -------------------
 
-CALL_EVENT_TYPES = ["incoming_answered", "incoming_missed", "outgoing"]
+# The kinds a read of the statistics tells, then those only pushed events tell.
+CALL_EVENT_TYPES = [
+    "incoming_answered",
+    "incoming_missed",
+    "outgoing",
+    "ringing",
+    "answered",
+    "sms_received",
+]
 
 
 def call_event_type(own_numbers: Collection[str], record: ZadarmaCall) -> str:
-    """Tell the kind of a call: incoming when it called one of the account's own numbers.
+    """Tell the kind of a call: incoming when listed so, or when it called an own number.
 
-    The statistics do not say which way a call went; ``own_numbers`` are the
+    The overall statistics do not say which way a call went; ``own_numbers`` are the
     account's direct numbers and SIP lines, as digits.
     """
-    if digits(record.to) in own_numbers:
+    if record.incoming or digits(record.to) in own_numbers:
         return "incoming_answered" if record.disposition == "answered" else "incoming_missed"
     return "outgoing"
 
@@ -194,19 +203,21 @@ def call_attributes(record: ZadarmaCall) -> dict[str, Any]:
 
 
 def _call_events(data: Data, _item: str) -> list[tuple[str, dict[str, Any]]]:
-    account = data.account.data
-    own_numbers = {*account.numbers, *(digits(sip) for sip in account.sips)}
+    numbers = data.account.data.own_numbers
     batch = data.calls.data
-    return [
-        (
-            call_event_type(own_numbers, record),
-            batch.event_attributes(
-                call_attributes(record),
-                record.callstart + timedelta(seconds=record.billseconds),
-            ),
+    events: list[tuple[str, dict[str, Any]]] = []
+    for record in batch.records:
+        if isinstance(record, PushedEvent):
+            events.append((record.event_type, dict(record.attributes)))
+            continue
+        ended = record.callstart + timedelta(seconds=record.billseconds)
+        events.append(
+            (
+                call_event_type(numbers, record),
+                batch.event_attributes(call_attributes(record), ended),
+            )
         )
-        for record in batch.records
-    ]
+    return events
 
 
 EVENTS: tuple[TelcoEventDescription[Data], ...] = (
