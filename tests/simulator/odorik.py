@@ -600,8 +600,6 @@ class OdorikSimulator:
                         status="missed",
                     )
                 )
-            if days_ago % 3 == 0:
-                rows.append(self._sms_row(day - timedelta(minutes=10), "00420601234567", 403366))
             if days_ago % 4 == 1:
                 rows.append(
                     self._sms_row(
@@ -611,6 +609,8 @@ class OdorikSimulator:
                         sender="00420601234567",
                     )
                 )
+            if days_ago % 3 == 0:
+                rows.append(self._sms_row(day - timedelta(minutes=10), "00420601234567", 403366))
         balance = SEEDED_BALANCE + sum(row["price"] for row in rows)
         for row in rows:
             balance -= row["price"]
