@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.telco.api import OdorikClient
 from custom_components.telco.api.odorik_models import Call
-from custom_components.telco.operators.odorik.entities import (
+from custom_components.telco.operators.odorik.events import (
     call_event_type as odorik_event_type,
 )
 from custom_components.telco.operators.zadarma.coordinators import ZadarmaCall

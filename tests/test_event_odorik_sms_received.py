@@ -15,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.api.odorik_models import Call
-from custom_components.telco.operators.odorik.entities import call_event_type
+from custom_components.telco.operators.odorik.events import call_event_type
 from tests.common import FROZEN_NOW, advance, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import SMS_NAME

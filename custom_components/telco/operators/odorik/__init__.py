@@ -31,7 +31,6 @@ from .entities import (
     ACCOUNT,
     BINARY_SENSORS,
     BUTTONS,
-    EVENTS,
     NOTIFIERS,
     PUBLIC_NUMBER,
     SELECTS,
@@ -39,6 +38,7 @@ from .entities import (
     SIM,
     SWITCHES,
 )
+from .events import EVENTS
 from .numbers import odorik_number
 
 type Data = OdorikRuntimeData
