@@ -12,6 +12,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN, LEGACY_INTERVAL_OPTIONS
+from .intents import async_setup_intents
 from .model.coordinator import call_cursor_store
 from .model.declaration import TelcoConfigEntry
 from .model.entity import register_account_device
@@ -36,8 +37,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the service actions (they work with any loaded account)."""
+    """Register the service actions and intents (they work with any loaded account)."""
     async_setup_services(hass)
+    async_setup_intents(hass)
     return True
 
 
