@@ -19,6 +19,7 @@ from .model.entity import register_account_device
 from .model.issues import async_delete_entry_issues
 from .model.items import ItemTracker, absence_store, item_of_device
 from .operators import operator_of
+from .sentences import async_sync_sentences
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -71,7 +72,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     entry.runtime_data = data
     operator.watch(hass, entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Assist's sentences follow the option (installed, updated or removed).
+    await async_sync_sentences(hass)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
+    """Install or remove Assist's sentences when the option changes."""
+    await async_sync_sentences(hass)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bool:
@@ -82,6 +91,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bo
 async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
     """Delete the account's repair issues, call-record cursor and absence clocks with it."""
     async_delete_entry_issues(hass, entry)
+    await async_sync_sentences(hass, leaving=entry.entry_id)
     # Added again, the account starts afresh instead of replaying the calls in between.
     await call_cursor_store(hass, entry).async_remove()
     await absence_store(hass, entry).async_remove()
