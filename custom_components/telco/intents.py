@@ -18,7 +18,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_should
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, entity_registry as er, intent
+from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import CONF_CALLBACK_NUMBER, DOMAIN
@@ -42,13 +42,6 @@ DEFAULT_ASSISTANT: Final = "conversation"
 # Home Assistant validates slots with the schema library of its intent helper:
 # voluptuous up to 2026.9, probatio from 2026.10; their markers do not mix.
 _schema: Any = importlib.import_module(type(intent.SLOT_SCHEMA).__module__.partition(".")[0])
-
-
-def _non_empty(value: Any) -> str:
-    text = cv.string(value).strip()
-    if not text:
-        raise _schema.Invalid("empty")
-    return text
 
 
 def spoken_language(language: str | None) -> str:
@@ -174,6 +167,13 @@ def checked_number(operator: Operator[Any, Any], value: str) -> str:
 class TelcoIntentHandler(intent.IntentHandler):
     """An intent of this integration: answers, refusals and errors spoken alike."""
 
+    # The capability of an operator this intent uses.
+    capability: Callable[[Voice[Any]], Spoken[Any, Any] | None]
+
+    def offered(self, hass: HomeAssistant, assistant: str) -> bool:
+        """Tell whether an account the assistant may see has what this intent needs."""
+        return any(accounts(hass, assistant, self.capability))
+
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Check the slots, answer, and speak a refusal instead of raising it."""
@@ -209,6 +209,7 @@ class GetBalance(TelcoIntentHandler):
     """Say every exposed account's balance, with its currency."""
 
     intent_type = INTENT_GET_BALANCE
+    capability = staticmethod(lambda voice: voice.balance)
     description = (
         "Tells the credit (balance) of the user's phone operator accounts "
         "(Odorik, Zadarma), each with its currency. Optionally only one operator's."
@@ -226,7 +227,7 @@ class GetBalance(TelcoIntentHandler):
     ) -> str:
         wanted = given.get(SLOT_OPERATOR)
         said = []
-        for entry, spoken in accounts(hass, assistant, lambda voice: voice.balance):
+        for entry, spoken in accounts(hass, assistant, self.capability):
             if wanted is not None and entry.runtime_data.operator.key != wanted:
                 continue
             if (balance := spoken.run(entry.runtime_data)) is None:
@@ -246,6 +247,7 @@ class GetDataUsage(TelcoIntentHandler):
     """Say this month's mobile data of each exposed SIM card."""
 
     intent_type = INTENT_GET_DATA_USAGE
+    capability = staticmethod(lambda voice: voice.data_used)
     description = (
         "Tells how much mobile data each of the user's Odorik SIM cards used this month. "
         "Optionally only the SIM card with the given phone number."
@@ -255,36 +257,42 @@ class GetDataUsage(TelcoIntentHandler):
     @override
     def slot_schema(self) -> dict[Any, Any]:
         """Take an optional SIM card number."""
-        return {_schema.Optional(SLOT_NUMBER): _non_empty}
+        return {_schema.Optional(SLOT_NUMBER): intent.non_empty_string}
+
+    @staticmethod
+    def sim_cards(
+        hass: HomeAssistant, assistant: str
+    ) -> Iterator[tuple[TelcoConfigEntry, str, int]]:
+        """Yield each SIM card whose data-used sensor is exposed, with its bytes this month."""
+        for entry in loaded(hass):
+            voice = entry.runtime_data.operator.voice
+            if voice is None or voice.data_used is None:
+                continue
+            sensor = voice.data_used.sensor
+            for number, used in sorted(voice.data_used.run(entry.runtime_data).items()):
+                if exposed(hass, assistant, entry, sensor, number):
+                    yield entry, number, used
+
+    @override
+    def offered(self, hass: HomeAssistant, assistant: str) -> bool:
+        return any(self.sim_cards(hass, assistant))
 
     @override
     async def async_answer(
         self, hass: HomeAssistant, assistant: str, given: dict[str, Any], texts: Texts
     ) -> str:
         typed = given.get(SLOT_NUMBER)
-        said = []
-        found = False
-        for entry in loaded(hass):
-            voice = entry.runtime_data.operator.voice
-            if voice is None or voice.data_used is None:
-                continue
-            found = True
-            wanted = checked_number(entry.runtime_data.operator, typed) if typed else None
-            sensor = voice.data_used.sensor
-            for number, used in sorted(voice.data_used.run(entry.runtime_data).items()):
-                if wanted is not None and number != wanted:
-                    continue
-                if not exposed(hass, assistant, entry, sensor, number):
-                    continue
-                said.append(
-                    texts.say(
-                        "data_used", number=display_number(number), amount=texts.data_size(used)
-                    )
-                )
-        if not said:
-            if typed and found:
-                raise RefusalError("no_sim_card", number=typed)
+        cards = list(self.sim_cards(hass, assistant))
+        if not cards:
             raise RefusalError("no_account")
+        said = []
+        for entry, number, used in cards:
+            if typed and number != checked_number(entry.runtime_data.operator, typed):
+                continue
+            amount = texts.data_size(used)
+            said.append(texts.say("data_used", number=display_number(number), amount=amount))
+        if not said:
+            raise RefusalError("no_sim_card", number=typed or "")
         return " ".join(said)
 
 
@@ -292,6 +300,7 @@ class HangUp(TelcoIntentHandler):
     """End the calls in progress of the exposed accounts: all, or those with a number."""
 
     intent_type = INTENT_HANG_UP
+    capability = staticmethod(lambda voice: voice.hang_up)
     description = (
         "Ends the phone calls in progress on the user's Odorik accounts: every call, "
         "or only the calls from or to the given phone number."
@@ -301,14 +310,14 @@ class HangUp(TelcoIntentHandler):
     @override
     def slot_schema(self) -> dict[Any, Any]:
         """Take an optional number."""
-        return {_schema.Optional(SLOT_NUMBER): _non_empty}
+        return {_schema.Optional(SLOT_NUMBER): intent.non_empty_string}
 
     @override
     async def async_answer(
         self, hass: HomeAssistant, assistant: str, given: dict[str, Any], texts: Texts
     ) -> str:
         typed = given.get(SLOT_NUMBER)
-        chosen = list(accounts(hass, assistant, lambda voice: voice.hang_up))
+        chosen = list(accounts(hass, assistant, self.capability))
         if not chosen:
             raise RefusalError("no_account")
         # Every number is checked before any call is ended.
@@ -330,6 +339,7 @@ class Callback(TelcoIntentHandler):
     """Ring the account's callback number, then connect it to the number asked for."""
 
     intent_type = INTENT_CALLBACK
+    capability = staticmethod(lambda voice: voice.callback)
     description = (
         "Calls the given phone number through the user's phone operator account: the "
         "operator first rings the user's own callback number, then connects the call."
@@ -339,14 +349,14 @@ class Callback(TelcoIntentHandler):
     @override
     def slot_schema(self) -> dict[Any, Any]:
         """Take the number to connect to."""
-        return {_schema.Required(SLOT_NUMBER): _non_empty}
+        return {_schema.Required(SLOT_NUMBER): intent.non_empty_string}
 
     @override
     async def async_answer(
         self, hass: HomeAssistant, assistant: str, given: dict[str, Any], texts: Texts
     ) -> str:
         typed = given[SLOT_NUMBER]
-        chosen = list(accounts(hass, assistant, lambda voice: voice.callback))
+        chosen = list(accounts(hass, assistant, self.capability))
         if not chosen:
             raise RefusalError("no_account")
         ready = [
