@@ -39,8 +39,9 @@ LANGUAGES: Final = ("en", "cs", "pl")
 # Whom intents are asked by when the caller does not say (the default agent's name).
 DEFAULT_ASSISTANT: Final = "conversation"
 
-# Home Assistant validates slots with the schema library of its intent helper:
-# voluptuous up to 2026.9, probatio from 2026.10; their markers do not mix.
+# Slots are validated with the schema library of Home Assistant's intent helper,
+# read from the helper itself: voluptuous on 2025.4 and 2026.2, probatio on 2026.10.
+# Their markers do not mix.
 _schema: Any = importlib.import_module(type(intent.SLOT_SCHEMA).__module__.partition(".")[0])
 
 
@@ -60,6 +61,13 @@ class RefusalError(Exception):
         self.placeholders = placeholders
 
 
+class _Kept(dict[str, str]):
+    """Placeholders that leave one they do not have as it is written."""
+
+    def __missing__(self, key: str) -> str:
+        return f"{{{key}}}"
+
+
 class Texts:
     """The answers and refusals in one language (English where one is missing)."""
 
@@ -74,12 +82,12 @@ class Texts:
 
     def say(self, key: str, **placeholders: str) -> str:
         """Return one answer, filled in."""
-        return self._get(f"component.{DOMAIN}.intents.{key}").format(**placeholders)
+        return self._get(f"component.{DOMAIN}.intents.{key}").format_map(_Kept(placeholders))
 
     def error(self, err: HomeAssistantError) -> str:
         """Return the translated message of one of our errors (a refusal of the operator)."""
         text = self._get(f"component.{DOMAIN}.exceptions.{err.translation_key}.message")
-        return text.format(**(err.translation_placeholders or {}))
+        return text.format_map(_Kept(err.translation_placeholders or {}))
 
     def amount(self, value: float, decimals: int = 2) -> str:
         """Return a number as the language writes it (decimal comma in cs and pl)."""
