@@ -37,6 +37,7 @@ from .const import (
 )
 from .model.declaration import AccountIdentity, Operator, TelcoConfigEntry
 from .operators import OPERATORS, operator_of
+from .sentences import chosen_options as intent_options, options_schema as intent_fields
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -224,10 +225,17 @@ class TelcoOptionsFlow(OptionsFlow):
                     chosen[CONF_SMS_RECIPIENT] = operator.phone_number(typed, CONF_SMS_RECIPIENT)
                 except ServiceValidationError:
                     errors[CONF_SMS_RECIPIENT] = "invalid_phone_number"
+            # Intents: the callback number and Assist's sentences (sentences.py).
+            chosen.update(intent_options(operator, user_input, errors))
             if not errors:
                 # Read when an SMS is sent: nothing to reload.
                 return self.async_create_entry(data=chosen)
         options = {**self.config_entry.options, **(user_input or {})}
         suggested = {"suggested_value": options.get(CONF_SMS_RECIPIENT)}
-        schema = vol.Schema({vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE})
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE,
+                **intent_fields(options),
+            }
+        )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

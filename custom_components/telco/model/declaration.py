@@ -32,6 +32,7 @@ from .descriptions import (
     TelcoTextDescription,
 )
 from .items import ItemTracker
+from .voice import Voice
 
 
 @dataclass(kw_only=True)
@@ -123,6 +124,8 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     diagnostics: Callable[[DataT], dict[str, Any]]
     # Anything else to follow while the entry is loaded (e.g. repair issues).
     watch: Callable[[HomeAssistant, TelcoConfigEntry, DataT], None] = _nothing_to_watch
+    # What the intents may ask of the account (intents.py, llm.py); None for nothing.
+    voice: Voice[DataT] | None = None
 
     @property
     def descriptions(self) -> tuple[TelcoEntityDescription[DataT], ...]:

@@ -40,6 +40,7 @@ from .entities import (
 )
 from .events import EVENTS
 from .numbers import odorik_number
+from .voice import VOICE
 
 type Data = OdorikRuntimeData
 
@@ -132,4 +133,5 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     actions=ACTIONS,
     events=EVENTS,
     diagnostics=_diagnostics,
+    voice=VOICE,
 )

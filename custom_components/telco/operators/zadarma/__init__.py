@@ -35,6 +35,7 @@ from .entities import (
 )
 from .numbers import zadarma_number
 from .repairs import watch_expiring_numbers
+from .voice import VOICE
 
 type Data = ZadarmaRuntimeData
 
@@ -124,5 +125,6 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     notifiers=NOTIFIERS,
     actions=ACTIONS,
     diagnostics=_diagnostics,
+    voice=VOICE,
     watch=watch_expiring_numbers,
 )
