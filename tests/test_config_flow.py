@@ -27,6 +27,7 @@ from custom_components.telco.const import (
     CONF_OPERATOR,
     CONF_SMS_RECIPIENT,
     DOMAIN,
+    LEGACY_INTERVAL_OPTIONS,
 )
 from tests.common import requests_sent
 from tests.conftest import (
@@ -884,7 +885,9 @@ async def test_options_ask_only_for_the_sms_recipient(
     runtime_data = entry.runtime_data
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    assert [str(key) for key in result["data_schema"].schema] == [CONF_SMS_RECIPIENT]
+    fields = [str(key) for key in result["data_schema"].schema]
+    assert CONF_SMS_RECIPIENT in fields
+    assert not set(fields) & set(LEGACY_INTERVAL_OPTIONS)
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_SMS_RECIPIENT: "+420 777 123 456"}

@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.telco.api import OdorikClient
 from custom_components.telco.api.odorik_models import Call
-from custom_components.telco.operators.odorik.entities import (
+from custom_components.telco.operators.odorik.events import (
     call_event_type as odorik_event_type,
 )
 from custom_components.telco.operators.zadarma.calls import ZadarmaCall
@@ -35,6 +35,7 @@ EVENT = "event.odorik_1234567_call"
 CURSOR_KEY = "telco.calls.odorik_1234567"
 POLL = timedelta(seconds=30)
 CALLS_REQUESTS = "odorik GET /api/v1/calls.json"
+SMS_REQUESTS = "odorik GET /api/v1/sms.json"
 
 
 @pytest.fixture(autouse=True)
@@ -130,8 +131,14 @@ async def test_first_start_replays_no_history(
     assert fired == []
     assert hass.states.get(EVENT).state == STATE_UNKNOWN
     assert simulator.control.counts[CALLS_REQUESTS] == 1
-    # The cursor starts at the first start, before any record has an id to follow.
-    assert hass_storage[CURSOR_KEY]["data"] == {"since": FROZEN_NOW, "last_id": None}
+    assert simulator.control.counts[SMS_REQUESTS] == 1
+    # The cursor starts at the first start, before any call has an id to follow; SMS
+    # are read by date from then on.
+    assert hass_storage[CURSOR_KEY]["data"] == {
+        "since": FROZEN_NOW,
+        "last_id": None,
+        "sms": {"from": FROZEN_NOW, "seen": {}},
+    }
 
 
 async def test_new_records_fire_their_kind_with_details(
@@ -155,9 +162,9 @@ async def test_new_records_fire_their_kind_with_details(
     await add_call(session, simulator, direction="redirected", destination_number="00420799799081")
     client = OdorikClient(session, ODORIK_USER, ODORIK_PASSWORD, base_url=simulator.odorik_url)
     await client.send_sms("00420601234567", "Dinner at seven")
-    received = odorik._sms_row(odorik.clock(), "00420799799081", 403366)
-    received.update(direction="in", source_number="00420601234567")
-    odorik.calls.append(received)
+    (received,) = odorik.add_calls(
+        sms=True, inbound=True, source_number="00420601234567", destination_number="00420799799081"
+    )
     await advance(hass, freezer, POLL)
 
     assert [attributes["event_type"] for attributes in fired] == [

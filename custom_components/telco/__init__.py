@@ -12,12 +12,14 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_PUSH_EVENTS, DOMAIN, LEGACY_INTERVAL_OPTIONS, LOGGER
+from .intents import async_setup_intents
 from .model.coordinator import call_cursor_store
 from .model.declaration import PushError, TelcoConfigEntry
 from .model.entity import register_account_device
 from .model.issues import async_delete_entry_issues
 from .model.items import ItemTracker, absence_store, item_of_device
 from .operators import operator_of
+from .sentences import async_sync_sentences
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -36,8 +38,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the service actions (they work with any loaded account)."""
+    """Register the service actions and intents (they work with any loaded account)."""
     async_setup_services(hass)
+    async_setup_intents(hass)
     return True
 
 
@@ -71,7 +74,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     if operator.push is not None:
         operator.push.start(hass, entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Assist's sentences follow the option (installed, updated or removed).
+    await async_sync_sentences(hass)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
+    """Install or remove Assist's sentences when the option changes."""
+    await async_sync_sentences(hass)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bool:
@@ -91,6 +102,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> No
         except PushError as err:
             LOGGER.warning("%s still pushes to the removed account's webhook: %s", entry.title, err)
     async_delete_entry_issues(hass, entry)
+    await async_sync_sentences(hass, leaving=entry.entry_id)
     # Added again, the account starts afresh instead of replaying the calls in between.
     await call_cursor_store(hass, entry).async_remove()
     await absence_store(hass, entry).async_remove()

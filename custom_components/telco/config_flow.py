@@ -46,6 +46,7 @@ from .model.declaration import (
     TelcoConfigEntry,
 )
 from .operators import OPERATORS, operator_of
+from .sentences import chosen_options as intent_options, options_schema as intent_fields
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -237,8 +238,10 @@ class TelcoOptionsFlow(OptionsFlow):
                     chosen[CONF_SMS_RECIPIENT] = operator.phone_number(typed, CONF_SMS_RECIPIENT)
                 except ServiceValidationError:
                     errors[CONF_SMS_RECIPIENT] = "invalid_phone_number"
-            if operator.push is not None:
-                chosen[CONF_PUSH_EVENTS] = bool(user_input.get(CONF_PUSH_EVENTS))
+            # Intents: the callback number and Assist's sentences (sentences.py).
+            chosen.update(intent_options(operator, user_input, errors))
+            if operator.push is not None and user_input.get(CONF_PUSH_EVENTS):
+                chosen[CONF_PUSH_EVENTS] = True  # kept only while on
             if not errors:
                 try:
                     return await self._async_apply(chosen)
@@ -246,7 +249,10 @@ class TelcoOptionsFlow(OptionsFlow):
                     errors["base"] = err.reason
         options = {**self.config_entry.options, **(user_input or {})}
         suggested = {"suggested_value": options.get(CONF_SMS_RECIPIENT)}
-        fields: dict[Any, Any] = {vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE}
+        fields: dict[Any, Any] = {
+            vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE,
+            **intent_fields(options),
+        }
         if operator.push is not None:
             fields[vol.Required(CONF_PUSH_EVENTS, default=bool(options.get(CONF_PUSH_EVENTS)))] = (
                 BooleanSelector()
@@ -263,7 +269,7 @@ class TelcoOptionsFlow(OptionsFlow):
         if push is None or bool(chosen.get(CONF_PUSH_EVENTS)) == was_on:
             # The SMS recipient is read when an SMS is sent: nothing to reload.
             return self.async_create_entry(data=chosen)
-        if chosen[CONF_PUSH_EVENTS]:
+        if chosen.get(CONF_PUSH_EVENTS):
             plan = await push.prepare(self.hass, self.config_entry)
             if plan.replaces:
                 self._chosen, self._plan, self._push = chosen, plan, push

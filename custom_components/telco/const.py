@@ -32,3 +32,7 @@ ODORIK_TIMEZONE: Final = ZoneInfo("Europe/Prague")
 ODORIK_CURRENCY: Final = "CZK"
 
 REPAIR_EXPIRY_WINDOW: Final = timedelta(days=7)
+
+# Intents: the number a callback rings first, and whether Assist's sentences are installed.
+CONF_CALLBACK_NUMBER: Final = "callback_number"
+CONF_CUSTOM_SENTENCES: Final = "custom_sentences"

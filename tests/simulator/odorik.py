@@ -25,8 +25,11 @@ Control endpoints (not counted as operator requests):
   (``empty_write_bodies``: successful writes of routes, ringings, active calls and
   SIM cards answer an empty body)
 - ``POST /_control/odorik/active_calls``, ``/calls``, ``/mobile_data``: add a record;
-  ``/calls`` with ``"count": n`` adds n (answering a list), ``"sms": true`` adds SMS;
-  tests may call ``OdorikSimulator.add_calls(n, ...)`` directly
+  ``/calls`` with ``"count": n`` adds n (answering a list), ``"sms": true`` adds SMS
+  (with ``"inbound": true`` an SMS received from ``source_number`` by the SIM card
+  ``destination_number``); tests may call ``OdorikSimulator.add_calls(n, ...)`` directly
+- SMS are numbered by themselves (not by the call history's counter) and are listed
+  both by ``GET /sms.json`` and, with ``include_sms=true``, by ``calls.json``
 - ``POST /_control/odorik/reset``: back to the seeded state
 """
 
@@ -55,6 +58,24 @@ ACCOUNT_PASSWORD = "odorik-demo"
 LINE_PASSWORDS = {403366: "line-demo-1", 403367: "line-demo-2"}
 SEEDED_BALANCE = 554.03
 SMS_NAME = "SMS zpráva"
+# GUESS: no source says how SMS ids relate to call ids. The SMS history (``/sms.json``)
+# numbers its records by itself (notes §4.2); here they are far below the call ids, so
+# a client that mixes the two id spaces under ``since_id`` fails the tests.
+SMS_ID_START = 5_120_000
+CALL_ID_START = 98_292_000
+SMS_HISTORY_FIELDS = [
+    "id",
+    "date",
+    "direction",
+    "source_number",
+    "destination_number",
+    "type",
+    "roaming_zone",
+    "status",
+    "price",
+    "balance_after",
+    "line",
+]
 
 DATA_PACKAGES = [
     ("perKB_50MB", 0),
@@ -155,6 +176,9 @@ class OdorikSettings:
     sms_gateway_failed: bool = False
     # Answer successful writes (routes, ringings, hang-up, SIM PUT) with an empty body.
     empty_write_bodies: bool = False
+    # List SMS in /sms.json without ``direction``, as calls.json lists them (the only
+    # public description of SMS rows says they lack it).
+    sms_without_direction: bool = False
 
 
 @dataclass
@@ -348,6 +372,7 @@ class OdorikSimulator:
             Endpoint("GET", "/lines.json", "json", self._lines_json),
             Endpoint("GET", "/sms/allowed_sender", "plain", self._allowed_senders),
             Endpoint("POST", "/sms", "plain", self._send_sms),
+            Endpoint("GET", "/sms.json", "json", self._sms_history),
             Endpoint("GET", "/public_numbers.json", "json", self._public_numbers),
             Endpoint("GET", pn + "/ringings.json", "json", self._ringings),
             Endpoint("POST", pn + "/ringings.json", "json", self._add_ringing),
@@ -575,6 +600,15 @@ class OdorikSimulator:
                         status="missed",
                     )
                 )
+            if days_ago % 4 == 1:
+                rows.append(
+                    self._sms_row(
+                        day - timedelta(minutes=40),
+                        "00420799799081",
+                        403366,
+                        sender="00420601234567",
+                    )
+                )
             if days_ago % 3 == 0:
                 rows.append(self._sms_row(day - timedelta(minutes=10), "00420601234567", 403366))
         balance = SEEDED_BALANCE + sum(row["price"] for row in rows)
@@ -598,7 +632,7 @@ class OdorikSimulator:
         parent: int | None = None,
         recording: str | None = None,
     ) -> Record:
-        call_id = self._next_id("call", 98292000)
+        call_id = self._next_id("call", CALL_ID_START)
         return {
             "id": call_id,
             "redirection_parent_id": parent,
@@ -620,25 +654,34 @@ class OdorikSimulator:
             "sip_out_call_id": f"out-{call_id}@sip.odorik.cz" if direction != "in" else None,
         }
 
-    def _sms_row(self, date: datetime, recipient: str, line: int) -> Record:
+    def _sms_row(
+        self, date: datetime, recipient: str, line: int, *, sender: str | None = None
+    ) -> Record:
         """Return an SMS as calls.json lists it with ``include_sms=true``.
 
+        Without ``sender`` the account sent it (from the line's caller id); with one,
+        ``recipient`` (a SIM card of the account) received it from ``sender``.
+
         GUESS: only one client describes these rows: ``destination_name`` "SMS zpráva",
-        ``direction`` null and no length or status (null here).
+        ``direction`` null and no length or status (null here), for sent and received
+        SMS alike. GUESS: a received SMS costs nothing. The SMS history (/sms.json)
+        tells the direction (``sms_direction``, kept beside the row).
         """
-        sender = self.lines[line].caller_id
+        inbound = sender is not None
+        price = 0.0 if inbound else 1.2 if recipient.startswith("00420") else 2.5
         return {
-            "id": self._next_id("call", 98292000),
+            "id": self._next_id("sms", SMS_ID_START),
+            "sms_direction": "in" if inbound else "out",
             "redirection_parent_id": None,
             "date": date,
             "direction": None,
-            "source_number": sender,
+            "source_number": sender if inbound else self.lines[line].caller_id,
             "destination_number": recipient,
             "destination_name": SMS_NAME,
             "length": None,
             "ringing_length": None,
             "status": None,
-            "price": 1.2 if recipient.startswith("00420") else 2.5,
+            "price": price,
             "price_per_minute": None,
             "balance_after": None,
             "line": line,
@@ -1013,9 +1056,13 @@ class OdorikSimulator:
         price_per_minute: float = 0.0,
         line: int = 403366,
         sms: bool = False,
+        inbound: bool = False,
         date: datetime | None = None,
     ) -> list[Record]:
         """Append ``count`` calls (or with ``sms`` SMS to ``destination_number``).
+
+        With ``sms`` and ``inbound`` the SIM card ``destination_number`` received the
+        SMS from ``source_number`` (on the SIM card's line).
 
         Without ``date`` they are spread between the newest record and now, so the
         history stays oldest first. The balance pays for them. Returns them as
@@ -1029,7 +1076,10 @@ class OdorikSimulator:
         rows = []
         for index in range(count):
             when = date or min(newest + step * (index + 1), now)
-            if sms:
+            if sms and inbound:
+                sim = self.sims[destination_number]
+                row = self._sms_row(when, destination_number, sim.line, sender=source_number)
+            elif sms:
                 row = self._sms_row(when, destination_number, line)
             else:
                 row = self._call_row(
@@ -1073,6 +1123,8 @@ class OdorikSimulator:
                 include_sms or row["destination_name"] != SMS_NAME,
                 start is None or row["date"] >= start,
                 end is None or row["date"] <= end,
+                # GUESS: since_id is compared with SMS ids too, although they are
+                # numbered by themselves (no source says either way).
                 since_id is None or row["id"] > since_id,
                 line is None or row["line"] == line,
                 "direction" not in params or row["direction"] == params["direction"],
@@ -1096,6 +1148,39 @@ class OdorikSimulator:
         if sip_ids:
             record.update({key: row[key] for key in CSV_EXTRA_FIELDS})
         return record
+
+    async def _sms_history(
+        self, request: web.Request, params: Params, who: Principal
+    ) -> web.Response:
+        """``GET /sms.json``: the SMS history, sent and received, without the texts.
+
+        The wiki (api:sms, notes §4.2) requires ``from`` and ``to`` and offers the
+        ``direction`` (in/out) and ``line`` filters; the fields are those three
+        public clients read. GUESS: no paging (none is documented), oldest first, the
+        same missing_argument and invalid_date answers as calls.json, ``status``
+        "unknown" and ``roaming_zone`` null.
+        """
+        try:
+            start = _parse_moment(params["from"]) if "from" in params else None
+            end = _parse_moment(params["to"]) if "to" in params else None
+        except ValueError:
+            raise OdorikRefusalError("invalid_date") from None
+        if start is None or end is None:
+            raise OdorikRefusalError("missing_argument")
+        line = _int_param(params, "line")
+        records = []
+        for row in self.calls:
+            if row["destination_name"] != SMS_NAME or not who.sees(row["line"]):
+                continue
+            if not start <= row["date"] <= end or (line is not None and row["line"] != line):
+                continue
+            if "direction" in params and row["sms_direction"] != params["direction"]:
+                continue
+            direction = None if self.settings.sms_without_direction else row["sms_direction"]
+            record = {key: row.get(key) for key in SMS_HISTORY_FIELDS}
+            record.update(date=_iso(row["date"]), direction=direction, type="sms", status="unknown")
+            records.append(record)
+        return _json(records)
 
     async def _calls(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         rows = self._filtered_calls(params, who)
@@ -1528,6 +1613,7 @@ class OdorikSimulator:
             price_per_minute=float(body.get("price_per_minute", 0.0)),
             line=int(body.get("line", 403366)),
             sms=bool(body.get("sms", False)),
+            inbound=bool(body.get("inbound", False)),
             date=_parse_moment(body["date"]) if "date" in body else None,
         )
         return web.json_response(records if "count" in body else records[0])

@@ -290,6 +290,63 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class Sms:
+    """One record of the SMS history (``/sms.json``): who sent what to whom, not the text.
+
+    The wiki documents the history; its fields are those three public clients
+    read. SMS are numbered by themselves, not by the call history's ids.
+    """
+
+    id: int
+    date: datetime
+    direction: CallDirection | str | None
+    source_number: str
+    destination_number: str
+    status: str | None
+    price: float | None
+    balance_after: float | None
+    line: int | None
+    roaming_zone: str | None = None
+
+    @classmethod
+    def from_dict(cls, record: Record) -> Sms:
+        """Build from an ``sms.json`` item."""
+        date = parse_datetime(record.get("date"))
+        if date is None:
+            raise ValueError("SMS record without a valid date")
+        return cls(
+            id=_require_int(record, "id"),
+            date=date,
+            direction=parse_enum(CallDirection, record.get("direction")),
+            source_number=_text(record, "source_number"),
+            destination_number=_text(record, "destination_number"),
+            status=parse_str(record.get("status")),
+            price=parse_float(record.get("price")),
+            balance_after=parse_float(record.get("balance_after")),
+            line=parse_int(record.get("line")),
+            roaming_zone=parse_str(record.get("roaming_zone")),
+        )
+
+    def as_call(self) -> Call:
+        """Return the SMS as the call history lists it with ``include_sms``."""
+        return Call(
+            id=self.id,
+            date=self.date,
+            direction=self.direction,
+            source_number=self.source_number,
+            destination_number=self.destination_number,
+            destination_name=SMS_DESTINATION_NAME,
+            length=None,
+            ringing_length=None,
+            status=None,
+            price=self.price,
+            price_per_minute=None,
+            balance_after=self.balance_after,
+            line=self.line,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ActiveCall:
     """A call in progress; ``answer_date`` is None while it still rings."""
 

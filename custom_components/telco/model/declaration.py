@@ -32,6 +32,7 @@ from .descriptions import (
     TelcoTextDescription,
 )
 from .items import ItemTracker
+from .voice import Voice
 
 
 @dataclass(kw_only=True)
@@ -160,6 +161,8 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     watch: Callable[[HomeAssistant, TelcoConfigEntry, DataT], None] = _nothing_to_watch
     # Events the operator can push to Home Assistant, when the user turns it on.
     push: PushSupport | None = None
+    # What the intents may ask of the account (intents.py, llm.py); None for nothing.
+    voice: Voice[DataT] | None = None
 
     @property
     def descriptions(self) -> tuple[TelcoEntityDescription[DataT], ...]:

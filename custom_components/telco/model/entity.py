@@ -17,7 +17,7 @@ from ..const import DOMAIN
 from .coordinator import TelcoCoordinator
 from .declaration import Operator, TelcoConfigEntry, TelcoRuntimeData
 from .descriptions import Subject, TelcoEntityDescription, device_model
-from .items import account_identifier, item_identifier
+from .items import account_identifier, entity_unique_id, item_identifier
 
 # Home Assistant 2026.8 links a device to its parent by the parent's registry id and
 # deprecates the parent's identifier (`via_device`); our floor, 2025.4, knows only that.
@@ -92,9 +92,7 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
         self.item = item
         self.entity_description = description
         entry = coordinator.config_entry
-        item_id = f"{subject.id_prefix}{item}" if item else ""
-        parts = (account_identifier(entry), item_id, description.key)
-        self._attr_unique_id = "_".join(part for part in parts if part)
+        self._attr_unique_id = entity_unique_id(entry, description, item)
         self._attr_device_info = device_info(entry, data, subject, item)
         self._attr_translation_placeholders = dict(subject.placeholders_fn(item))
 

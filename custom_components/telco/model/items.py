@@ -53,6 +53,15 @@ def item_identifier(entry: ConfigEntry[Any], subject: Subject[Any], item: str) -
     return f"{account}_{subject.key}_{item}" if subject.key else account
 
 
+def entity_unique_id(
+    entry: ConfigEntry[Any], description: TelcoEntityDescription[Any], item: str
+) -> str:
+    """Return the unique id of the entity ``description`` makes for ``item`` (or the account)."""
+    item_id = f"{description.subject.id_prefix}{item}" if item else ""
+    parts = (account_identifier(entry), item_id, description.key)
+    return "_".join(part for part in parts if part)
+
+
 @dataclass
 class _Platform:
     """One platform's way of making entities for an item, and the items it has done."""

@@ -31,7 +31,6 @@ from .entities import (
     ACCOUNT,
     BINARY_SENSORS,
     BUTTONS,
-    EVENTS,
     NOTIFIERS,
     PUBLIC_NUMBER,
     SELECTS,
@@ -39,7 +38,9 @@ from .entities import (
     SIM,
     SWITCHES,
 )
+from .events import EVENTS
 from .numbers import odorik_number
+from .voice import VOICE
 
 type Data = OdorikRuntimeData
 
@@ -132,4 +133,5 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     actions=ACTIONS,
     events=EVENTS,
     diagnostics=_diagnostics,
+    voice=VOICE,
 )

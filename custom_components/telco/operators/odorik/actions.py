@@ -122,10 +122,15 @@ async def _hang_up(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, 
         chosen = [call_id]
     else:
         chosen = [call.id for call in on_line]
-    for chosen_id in chosen:
-        await data.active_calls.async_run_change(data.client.hang_up(chosen_id))
+    return {"hung_up": await end_calls(data, chosen)}
+
+
+async def end_calls(data: Data, call_ids: list[int]) -> list[int]:
+    """End calls in progress (the path of the action and the intent), then re-read them."""
+    for call_id in call_ids:
+        await data.active_calls.async_run_change(data.client.hang_up(call_id))
     await data.active_calls.async_refresh()
-    return {"hung_up": chosen}
+    return call_ids
 
 
 def _call_filters(given: Fields) -> dict[str, Any]:

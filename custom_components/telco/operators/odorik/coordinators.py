@@ -28,6 +28,7 @@ from ...api.odorik_models import (
     Route,
     SimCard,
     SimCardUpdate,
+    Sms,
 )
 from ...const import LOGGER, ODORIK_TIMEZONE
 from ...model.coordinator import CallRecordsCoordinator, TelcoCoordinator, map_client_errors
@@ -300,58 +301,118 @@ class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], 
         return routing
 
 
+# SMS are read by date: the document offers ``since_id`` for calls ("the id of the
+# last call read"), and the SMS history numbers its records by itself, so an SMS id
+# says nothing about the call ids (nor is it known whether ``since_id`` filters SMS).
+# Each poll re-reads this far back, for an SMS written late or a clock that differs;
+# the ids told within it are kept, so that each SMS is told once.
+SMS_LOOK_BACK: Final = timedelta(hours=1)
+
+
 @dataclass(frozen=True, kw_only=True)
 class OdorikCallCursor:
-    """How far the call history was read: past record ``last_id``.
+    """How far the call history and the SMS history were read.
 
-    Before the first record after the very first start there is no id to read
-    past; the history is then read by time, from that start (``since``).
+    Calls are read past call ``last_id``; before the first call after the very
+    first start there is no id to read past, and they are read by time from that
+    start (``since``). SMS are read by time from ``sms_from``, and ``sms_seen``
+    holds the ids (with their dates) of those already told that are dated from
+    ``sms_from`` on.
     """
 
     since: datetime
     last_id: int | None = None
+    sms_from: datetime
+    sms_seen: Mapping[int, datetime] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the cursor as JSON-able data."""
-        return {"since": self.since.isoformat(), "last_id": self.last_id}
+        return {
+            "since": self.since.isoformat(),
+            "last_id": self.last_id,
+            "sms": {
+                "from": self.sms_from.isoformat(),
+                "seen": {str(key): date.isoformat() for key, date in self.sms_seen.items()},
+            },
+        }
 
     @classmethod
-    def from_dict(cls, stored: Mapping[str, Any]) -> OdorikCallCursor:
-        """Return the cursor kept by ``as_dict``."""
-        return cls(since=datetime.fromisoformat(stored["since"]), last_id=stored["last_id"])
+    def from_dict(cls, stored: Mapping[str, Any], now: datetime) -> OdorikCallCursor:
+        """Return the cursor kept by ``as_dict``, or by a version before SMS had their own.
+
+        That version's ``last_id`` also counted SMS ids; it is kept as the call id
+        to read past. Which SMS it told is not known, so SMS are read from ``now``.
+        """
+        since = datetime.fromisoformat(stored["since"])
+        if (sms := stored.get("sms")) is None:
+            return cls(since=since, last_id=stored["last_id"], sms_from=now)
+        return cls(
+            since=since,
+            last_id=stored["last_id"],
+            sms_from=datetime.fromisoformat(sms["from"]),
+            sms_seen={int(key): datetime.fromisoformat(date) for key, date in sms["seen"].items()},
+        )
+
+    def after_sms(self, told: Sequence[Sms], now: datetime) -> OdorikCallCursor:
+        """Return the cursor past SMS read up to ``now``, of which ``told`` were new.
+
+        The next read starts ``SMS_LOOK_BACK`` before ``now`` (never before
+        ``sms_from``); the ids of SMS dated before it are forgotten, for they will
+        not be read again.
+        """
+        start = max(self.sms_from, now - SMS_LOOK_BACK)
+        seen = {**self.sms_seen, **{sms.id: sms.date for sms in told}}
+        return replace(
+            self,
+            sms_from=start,
+            sms_seen={key: date for key, date in seen.items() if date >= start},
+        )
 
 
 class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, OdorikClient]):
-    """Calls and SMS new in the call history (``since_id``, every page).
+    """Calls new in the call history (``since_id``, every page) and SMS new in the SMS history.
 
     Polled as often as the calls in progress: a call enters the history when it
-    leaves them, and a poll past the last id costs one request, usually empty.
+    leaves them, and a poll past the last id costs one request, usually empty; the
+    SMS of the last hour cost one more.
     """
 
     interval = ACTIVE_CALLS_INTERVAL
 
     @override
     def _start_cursor(self, now: datetime) -> OdorikCallCursor:
-        return OdorikCallCursor(since=now)
+        return OdorikCallCursor(since=now, sms_from=now)
 
     @override
     def _load_cursor(self, stored: Mapping[str, Any]) -> OdorikCallCursor:
-        return OdorikCallCursor.from_dict(stored)
+        return OdorikCallCursor.from_dict(stored, dt_util.utcnow())
 
     @override
     async def _read_new(
         self, cursor: OdorikCallCursor, now: datetime
     ) -> tuple[Sequence[Call], OdorikCallCursor]:
         if cursor.last_id is None:
-            calls = await self.client.get_calls(start=cursor.since, end=now, include_sms=True)
+            rows = await self.client.get_calls(start=cursor.since, end=now)
         else:
-            calls = await self.client.get_calls(since_id=cursor.last_id, include_sms=True)
-        if not calls:
-            return (), cursor
-        # Ids follow the order records are written (when a call ends); oldest first
-        # is by when it began.
-        ordered = sorted(calls, key=lambda call: (call.date, call.id))
-        return ordered, replace(cursor, last_id=max(call.id for call in calls))
+            rows = await self.client.get_calls(since_id=cursor.last_id)
+        # Without include_sms the history lists no SMS; should one come all the same,
+        # the SMS history tells it.
+        calls = [row for row in rows if not row.is_sms]
+        history = await self.client.get_sms_history(start=cursor.sms_from, end=now)
+        told: dict[int, Sms] = {}
+        for sms in history:
+            if sms.id not in cursor.sms_seen and sms.date >= cursor.sms_from:
+                told.setdefault(sms.id, sms)
+        cursor = cursor.after_sms(list(told.values()), now)
+        if calls:
+            cursor = replace(cursor, last_id=max(call.id for call in calls))
+        # Call ids follow the order records are written (when a call ends); oldest
+        # first is by when it began, calls before SMS of the same moment.
+        records = sorted(
+            [*calls, *(sms.as_call() for sms in told.values())],
+            key=lambda record: (record.date, record.is_sms, record.id),
+        )
+        return records, cursor
 
 
 @dataclass(kw_only=True)

@@ -6,7 +6,6 @@ each call and SMS of the call history once.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
@@ -17,9 +16,6 @@ from homeassistant.const import EntityCategory, UnitOfInformation, UnitOfTime
 
 from ...api.odorik_models import (
     ActiveCall,
-    Call,
-    CallDirection,
-    CallStatus,
     SimCard,
     SimCardUpdate,
     SimState,
@@ -30,7 +26,6 @@ from ...model.descriptions import (
     Subject,
     TelcoBinarySensorDescription,
     TelcoButtonDescription,
-    TelcoEventDescription,
     TelcoNotifyDescription,
     TelcoSelectDescription,
     TelcoSensorDescription,
@@ -370,72 +365,5 @@ NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (
         translation_key="sms",
         subject=ACCOUNT,
         send_fn=lambda data, recipient, message: send_sms(data, recipient, message, None),
-    ),
-)
-
-
-# --- Events: each call and SMS in the call history ---------------------------------------
-
-CALL_EVENT_TYPES = [
-    "incoming_answered",
-    "incoming_missed",
-    "outgoing",
-    "redirected",
-    "sms_received",
-    "sms_sent",
-]
-
-
-def call_event_type(call: Call) -> str | None:
-    """Tell the kind of a call-history record, or None for a direction Odorik never documented.
-
-    SMS rows carry no direction when the account sent them, so only an incoming
-    one counts as received.
-    """
-    if call.is_sms:
-        return "sms_received" if call.direction == CallDirection.IN else "sms_sent"
-    if call.direction == CallDirection.IN:
-        return "incoming_missed" if call.status == CallStatus.MISSED else "incoming_answered"
-    if call.direction == CallDirection.OUT:
-        return "outgoing"
-    if call.direction == CallDirection.REDIRECTED:
-        return "redirected"
-    return None
-
-
-def call_attributes(call: Call) -> dict[str, Any]:
-    """Describe a call-history record, its numbers as Odorik wrote them."""
-    return {
-        "source_number": call.source_number,
-        "destination_number": call.destination_number,
-        "line": call.line,
-        "length": call.length,
-        "price": call.price,
-        "time": call.date.isoformat(),
-        "record_id": call.id,
-    }
-
-
-def _call_events(data: Data, _item: str) -> list[tuple[str, dict[str, Any]]]:
-    batch = data.calls.data
-    return [
-        (event_type, batch.event_attributes(call_attributes(call), _ended(call)))
-        for call in batch.records
-        if (event_type := call_event_type(call)) is not None
-    ]
-
-
-def _ended(call: Call) -> datetime:
-    return call.date + timedelta(seconds=call.length or 0)
-
-
-EVENTS: tuple[TelcoEventDescription[Data], ...] = (
-    TelcoEventDescription(
-        key="call",
-        translation_key="call",
-        subject=ACCOUNT,
-        coordinator_fn=lambda data: data.calls,
-        event_types=CALL_EVENT_TYPES,
-        events_fn=_call_events,
     ),
 )

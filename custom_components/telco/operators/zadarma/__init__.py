@@ -37,6 +37,7 @@ from .entities import (
 from .numbers import zadarma_number
 from .push import PUSH, push_enabled
 from .repairs import watch_expiring_numbers
+from .voice import VOICE
 
 type Data = ZadarmaRuntimeData
 
@@ -127,6 +128,7 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     notifiers=NOTIFIERS,
     actions=ACTIONS,
     diagnostics=_diagnostics,
+    voice=VOICE,
     watch=watch_expiring_numbers,
     push=PUSH,
 )
