@@ -74,15 +74,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     if operator.push is not None:
         operator.push.start(hass, entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    # Assist's sentences follow the option (installed, updated or removed).
+    # Assist's sentences follow the option (the options flow installs or removes them
+    # as it changes; here, files of an earlier version are brought up to date).
     await async_sync_sentences(hass)
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
-
-
-async def _async_options_updated(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
-    """Install or remove Assist's sentences when the option changes."""
-    await async_sync_sentences(hass)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> bool:

@@ -46,7 +46,11 @@ from .model.declaration import (
     TelcoConfigEntry,
 )
 from .operators import OPERATORS, operator_of
-from .sentences import chosen_options as intent_options, options_schema as intent_fields
+from .sentences import (
+    async_sync_sentences,
+    chosen_options as intent_options,
+    options_schema as intent_fields,
+)
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -268,7 +272,7 @@ class TelcoOptionsFlow(OptionsFlow):
         was_on = bool(self.config_entry.options.get(CONF_PUSH_EVENTS))
         if push is None or bool(chosen.get(CONF_PUSH_EVENTS)) == was_on:
             # The SMS recipient is read when an SMS is sent: nothing to reload.
-            return self.async_create_entry(data=chosen)
+            return await self._async_done(chosen)
         if chosen.get(CONF_PUSH_EVENTS):
             plan = await push.prepare(self.hass, self.config_entry)
             if plan.replaces:
@@ -277,7 +281,7 @@ class TelcoOptionsFlow(OptionsFlow):
             await push.enable(self.hass, self.config_entry, plan)
         else:
             await push.disable(self.hass, self.config_entry)
-        return self._async_done(chosen)
+        return await self._async_done(chosen)
 
     async def async_step_replace_url(
         self, user_input: dict[str, Any] | None = None
@@ -290,7 +294,7 @@ class TelcoOptionsFlow(OptionsFlow):
             except PushError as err:
                 errors["base"] = err.reason
             else:
-                return self._async_done(self._chosen)
+                return await self._async_done(self._chosen)
         return self.async_show_form(
             step_id="replace_url",
             data_schema=vol.Schema({}),
@@ -298,6 +302,7 @@ class TelcoOptionsFlow(OptionsFlow):
             errors=errors,
         )
 
-    def _async_done(self, chosen: dict[str, Any]) -> ConfigFlowResult:
-        """Keep the options (a loaded entry starts again to follow push, or stop)."""
+    async def _async_done(self, chosen: dict[str, Any]) -> ConfigFlowResult:
+        """Keep the options; Assist's sentences follow them at once (no reload needed)."""
+        await async_sync_sentences(self.hass, changing=(self.config_entry.entry_id, chosen))
         return self.async_create_entry(data=chosen)

@@ -11,6 +11,7 @@ agent is told to read them again (``conversation.reload``) after a change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -68,13 +69,21 @@ def _remove(source: Path, target: Path) -> bool:
     return changed
 
 
-async def async_sync_sentences(hass: HomeAssistant, *, leaving: str | None = None) -> None:
+async def async_sync_sentences(
+    hass: HomeAssistant,
+    *,
+    leaving: str | None = None,
+    changing: tuple[str, Mapping[str, Any]] | None = None,
+) -> None:
     """Install or remove the sentences as the accounts' options say.
 
-    ``leaving`` is an entry being removed, whose option no longer counts.
+    ``leaving`` is an entry being removed, whose option no longer counts;
+    ``changing`` an entry and the options it is about to keep (the options flow).
     """
     wanted = any(
-        entry.options.get(CONF_CUSTOM_SENTENCES, False)
+        (changing[1] if changing and changing[0] == entry.entry_id else entry.options).get(
+            CONF_CUSTOM_SENTENCES, False
+        )
         for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
         if entry.entry_id != leaving
     )

@@ -32,7 +32,13 @@ from ...api.zadarma_webhooks import (
 )
 from ...const import CONF_API_SECRET, CONF_PUSH_EVENTS, CONF_PUSH_URL, DOMAIN, LOGGER
 from ...model.declaration import PushError, PushPlan, PushSupport, TelcoConfigEntry
-from .calls import PushedEvent, ToldCall, parties
+from .calls import (
+    PUSHED_STATISTICS_INTERVAL,
+    STATISTICS_INTERVAL,
+    PushedEvent,
+    ToldCall,
+    parties,
+)
 from .client import connect
 from .coordinators import ZadarmaRuntimeData
 
@@ -102,10 +108,13 @@ async def async_enable(hass: HomeAssistant, entry: TelcoConfigEntry, plan: PushP
     except TelcoError as err:
         webhook.async_unregister(hass, plan.webhook_id)
         raise PushError("url_check_failed", str(err)) from err
-    # The webhook stays: the entry's next setup follows it (async_start).
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, CONF_WEBHOOK_ID: plan.webhook_id, CONF_PUSH_URL: plan.url}
     )
+    # A loaded entry takes the events at once; otherwise its next setup does.
+    runtime = getattr(entry, "runtime_data", None)
+    if isinstance(runtime, ZadarmaRuntimeData):
+        _follow(hass, entry, runtime, plan.webhook_id)
 
 
 async def async_disable(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
@@ -127,6 +136,9 @@ async def async_disable(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
 
             await cloud.async_delete_cloudhook(hass, webhook_id)
         webhook.async_unregister(hass, webhook_id)
+    runtime = getattr(entry, "runtime_data", None)
+    if isinstance(runtime, ZadarmaRuntimeData):
+        runtime.calls.update_interval = STATISTICS_INTERVAL
     data = {
         key: value
         for key, value in entry.data.items()
@@ -151,18 +163,18 @@ def _register(hass: HomeAssistant, entry: TelcoConfigEntry, webhook_id: str) -> 
 
 @callback
 def async_start(hass: HomeAssistant, entry: TelcoConfigEntry, data: ZadarmaRuntimeData) -> None:
-    """Follow the entry's webhook while it is loaded; start again when push is turned on or off."""
-    running = push_enabled(entry)
+    """Follow the entry's webhook while it is loaded."""
+    if push_enabled(entry):
+        _follow(hass, entry, data, entry.data[CONF_WEBHOOK_ID])
 
-    async def _async_options_updated(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
-        if push_enabled(entry) != running:
-            hass.config_entries.async_schedule_reload(entry.entry_id)
 
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    if not running:
-        return
-    webhook_id = entry.data[CONF_WEBHOOK_ID]
+@callback
+def _follow(
+    hass: HomeAssistant, entry: TelcoConfigEntry, data: ZadarmaRuntimeData, webhook_id: str
+) -> None:
+    """Take the webhook's events, polling the statistics only as the safety net, until unload."""
     _register(hass, entry, webhook_id)
+    data.calls.update_interval = PUSHED_STATISTICS_INTERVAL
     entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
 
 
