@@ -15,6 +15,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -355,3 +356,68 @@ async def test_removing_the_entry_removes_our_url(
     assert zadarma.demo.callinfo_url == ""
     assert zadarma.demo.webhooks_url == ""
     assert webhook_id not in hass.data.get("webhook", {})
+
+
+# -- push that stopped: a repair issue, fixed by registering the URL again -----------------
+
+ISSUE_KIND = "push_broken"
+
+
+def push_issues(hass: HomeAssistant) -> list[str]:
+    return [
+        issue.translation_key or ""
+        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
+        if domain == "telco" and issue_id.startswith(ISSUE_KIND)
+    ]
+
+
+async def test_a_url_gone_at_zadarma_is_repaired(
+    hass: HomeAssistant,
+    pushing: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    ours = zadarma.demo.callinfo_url
+    zadarma.demo.callinfo_url = ""  # dropped at Zadarma meanwhile
+    assert await hass.config_entries.async_reload(pushing.entry_id)
+    await hass.async_block_till_done()
+    assert push_issues(hass) == ["push_broken_not_registered"]
+
+    client = await hass_client()
+    issue_id = next(
+        issue_id for (_, issue_id) in ir.async_get(hass).issues if issue_id.startswith(ISSUE_KIND)
+    )
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": "telco", "issue_id": issue_id}
+    )
+    flow = await response.json()
+    assert flow["step_id"] == "confirm"
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    assert (await response.json())["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert zadarma.demo.callinfo_url == ours
+    assert push_issues(hass) == []
+
+
+async def test_a_day_of_calls_only_polled_raises_the_issue_until_a_push_comes(
+    hass: HomeAssistant,
+    pushing: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await advance(hass, freezer, timedelta(days=1, minutes=10))
+    zadarma.demo.add_call(from_=CALLER, to=OUR_NUMBER, callstart=dt_util.utcnow())
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert push_issues(hass) == ["push_broken_silent"]
+    await pushed(
+        hass,
+        zadarma,
+        {
+            "event": "NOTIFY_START",
+            "pbx_call_id": "in_9",
+            "caller_id": CALLER,
+            "called_did": OUR_NUMBER,
+            "call_start": start_of(dt_util.utcnow()),
+        },
+    )
+    assert push_issues(hass) == []

@@ -1,8 +1,9 @@
-"""Repairs: the fix of a Zadarma direct number about to expire without auto-prolongation.
+"""Repairs: the fixes of the issues the operators raise.
 
-The fix turns the number's *Auto-prolongation* switch on: the same description, and
-so the same write path, as the entity. The operator raises the issue
-(``operators/zadarma/repairs.py``).
+A Zadarma direct number about to expire without auto-prolongation: the fix turns the
+number's *Auto-prolongation* switch on, the same description and so the same write
+path as the entity (``operators/zadarma/repairs.py`` raises it). Push that stopped:
+the fix registers the webhook URL at the operator again (``operators/zadarma/push.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import voluptuous as vol
 
-from .model.declaration import TelcoConfigEntry
+from .model.declaration import PushError, TelcoConfigEntry
 
 # The switch whose turning on fixes an expiring number.
 FIX_SWITCH = "auto_prolongation"
@@ -66,9 +67,50 @@ class AutoProlongationRepairFlow(RepairsFlow):
         )
 
 
+class PushRepairFlow(RepairsFlow):
+    """Register the account's webhook URL at its operator again."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Remember which account to fix."""
+        self.entry_id = entry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult[Any, str]:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult[Any, str]:
+        """Ask for confirmation, then register the URL again."""
+        entry: TelcoConfigEntry | None = self.hass.config_entries.async_get_entry(self.entry_id)
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="entry_not_loaded")
+        push = entry.runtime_data.operator.push
+        if push is None:
+            return self.async_abort(reason="entry_not_loaded")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await push.repair(self.hass, entry)
+            except PushError as err:
+                errors["base"] = err.reason
+            else:
+                return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders={"account": entry.title},
+            errors=errors,
+        )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
-    """Return the fix flow of a repair issue (each issue carries its entry and number)."""
+    """Return the fix flow of a repair issue (each issue carries its entry, and its kind)."""
     details = data or {}
+    if details.get("kind") == "push_broken":
+        return PushRepairFlow(str(details.get("entry_id")))
     return AutoProlongationRepairFlow(str(details.get("entry_id")), str(details.get("number")))

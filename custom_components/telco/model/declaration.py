@@ -110,13 +110,15 @@ class PushSupport:
     and the URLs set at the operator that ours would replace, changing nothing;
     ``enable`` registers ours there; ``disable`` removes ours (only where it is still
     ours) and the webhook. Each raises ``PushError``; ``start`` follows the webhook
-    while the entry is loaded.
+    while the entry is loaded, and ``repair`` registers our URL again.
     """
 
     prepare: Callable[[HomeAssistant, TelcoConfigEntry], Awaitable[PushPlan]]
     enable: Callable[[HomeAssistant, TelcoConfigEntry, PushPlan], Awaitable[None]]
     disable: Callable[[HomeAssistant, TelcoConfigEntry], Awaitable[None]]
     start: Callable[[HomeAssistant, TelcoConfigEntry, Any], None]
+    # Registers our URL again, the fix of the repair issue of push that stopped.
+    repair: Callable[[HomeAssistant, TelcoConfigEntry], Awaitable[None]]
 
 
 def _nothing_to_watch(_hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any) -> None:

@@ -11,15 +11,17 @@ after answering. Turning push off, or removing the entry, removes our URL at Zad
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.util import dt as dt_util
 
 from ...api import TelcoError
 from ...api.zadarma import ZadarmaClient
@@ -32,11 +34,13 @@ from ...api.zadarma_webhooks import (
 )
 from ...const import CONF_API_SECRET, CONF_PUSH_EVENTS, CONF_PUSH_URL, DOMAIN, LOGGER
 from ...model.declaration import PushError, PushPlan, PushSupport, TelcoConfigEntry
+from ...model.issues import async_delete_entry_issues, entry_issue_id
 from .calls import (
     PUSHED_STATISTICS_INTERVAL,
     STATISTICS_INTERVAL,
     PushedEvent,
     ToldCall,
+    ZadarmaCall,
     parties,
 )
 from .client import connect
@@ -44,6 +48,10 @@ from .coordinators import ZadarmaRuntimeData
 
 # The SMS hook, among the webhooks Zadarma offers.
 SMS_HOOK = "sms"
+# The repair issue of push that stopped: our URL gone at Zadarma, or calls only polled.
+PUSH_BROKEN = "push_broken"
+# How long calls may be seen by polling alone before push counts as silently broken.
+SILENCE_BEFORE_REPAIR = timedelta(days=1)
 
 
 def push_enabled(entry: TelcoConfigEntry) -> bool:
@@ -113,7 +121,7 @@ async def async_enable(hass: HomeAssistant, entry: TelcoConfigEntry, plan: PushP
     )
     # A loaded entry takes the events at once; otherwise its next setup does.
     runtime = getattr(entry, "runtime_data", None)
-    if isinstance(runtime, ZadarmaRuntimeData):
+    if isinstance(runtime, ZadarmaRuntimeData) and not entry.options.get(CONF_PUSH_EVENTS):
         _follow(hass, entry, runtime, plan.webhook_id)
 
 
@@ -145,6 +153,7 @@ async def async_disable(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
         if key not in (CONF_WEBHOOK_ID, CONF_PUSH_URL)
     }
     hass.config_entries.async_update_entry(entry, data=data)
+    async_push_works(hass, entry)
 
 
 @callback
@@ -172,10 +181,69 @@ def async_start(hass: HomeAssistant, entry: TelcoConfigEntry, data: ZadarmaRunti
 def _follow(
     hass: HomeAssistant, entry: TelcoConfigEntry, data: ZadarmaRuntimeData, webhook_id: str
 ) -> None:
-    """Take the webhook's events, polling the statistics only as the safety net, until unload."""
+    """Take the webhook's events, polling the statistics only as the safety net, until unload.
+
+    Push that stops (our URL no longer set at Zadarma, or a day of calls that only
+    polling saw) raises a repair issue whose fix registers the URL again.
+    """
     _register(hass, entry, webhook_id)
     data.calls.update_interval = PUSHED_STATISTICS_INTERVAL
+    data.calls.last_push = data.calls.last_push or dt_util.utcnow()
     entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+
+    @callback
+    def polled() -> None:
+        batch = data.calls.data
+        polled_calls = [record for record in batch.records if isinstance(record, ZadarmaCall)]
+        last_push = data.calls.last_push or batch.read_at
+        if polled_calls and batch.read_at - last_push > SILENCE_BEFORE_REPAIR:
+            _raise_broken(hass, entry, "silent")
+
+    entry.async_on_unload(data.calls.async_add_listener(polled))
+    entry.async_create_background_task(
+        hass, _async_check_registered(hass, entry, data), "telco push check"
+    )
+
+
+async def _async_check_registered(
+    hass: HomeAssistant, entry: TelcoConfigEntry, data: ZadarmaRuntimeData
+) -> None:
+    """Raise the repair issue if our URL is no longer where Zadarma pushes call events."""
+    try:
+        current = await data.client.get_call_notifications()
+    except TelcoError as err:
+        LOGGER.debug("Could not check where Zadarma pushes call events: %s", err)
+        return
+    if current.url != entry.data.get(CONF_PUSH_URL):
+        _raise_broken(hass, entry, "not_registered")
+
+
+@callback
+def _raise_broken(hass: HomeAssistant, entry: TelcoConfigEntry, why: str) -> None:
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        entry_issue_id(PUSH_BROKEN, entry, ""),
+        is_fixable=True,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=f"{PUSH_BROKEN}_{why}",
+        translation_placeholders={"account": entry.title},
+        data={"entry_id": entry.entry_id, "kind": PUSH_BROKEN},
+    )
+
+
+@callback
+def async_push_works(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
+    """Drop the repair issue: a signed push arrived, or the URL was registered again."""
+    async_delete_entry_issues(hass, entry, PUSH_BROKEN)
+
+
+async def async_repair(hass: HomeAssistant, entry: TelcoConfigEntry) -> None:
+    """Register our URL at Zadarma again (the fix of the repair issue)."""
+    plan = await async_prepare(hass, entry)
+    await async_enable(hass, entry, plan)
+    async_push_works(hass, entry)
 
 
 def _entry_of(hass: HomeAssistant, webhook_id: str) -> TelcoConfigEntry | None:
@@ -199,8 +267,10 @@ async def _async_handle_webhook(
     if not is_signed(fields, request.headers.get("Signature"), entry.data[CONF_API_SECRET]):
         LOGGER.debug("Dropped a %s push without a valid signature", fields.get("event", "?"))
         return web.Response(status=401)
+    async_push_works(hass, entry)
     data = getattr(entry, "runtime_data", None)
     if isinstance(data, ZadarmaRuntimeData):
+        data.calls.last_push = dt_util.utcnow()
         event = pushed_event(fields, data)
         if event is not None:
             entry.async_create_task(hass, data.calls.async_tell_pushed(event))
@@ -280,5 +350,9 @@ def _ended(
 
 
 PUSH = PushSupport(
-    prepare=async_prepare, enable=async_enable, disable=async_disable, start=async_start
+    prepare=async_prepare,
+    enable=async_enable,
+    disable=async_disable,
+    start=async_start,
+    repair=async_repair,
 )
