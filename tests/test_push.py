@@ -380,7 +380,8 @@ async def test_a_url_gone_at_zadarma_is_repaired(
     ours = zadarma.demo.callinfo_url
     zadarma.demo.callinfo_url = ""  # dropped at Zadarma meanwhile
     assert await hass.config_entries.async_reload(pushing.entry_id)
-    await hass.async_block_till_done()
+    # The check runs in the background: setup does not wait for Zadarma's answer.
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert push_issues(hass) == ["push_broken_not_registered"]
 
     client = await hass_client()
