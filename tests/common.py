@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 import json
 from typing import Any
 
@@ -16,6 +16,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.telco.const import DOMAIN
+from custom_components.telco.operators.zadarma.calls import ZadarmaCall
 from tests.simulator import SimulatorServer
 
 # A fixed moment for snapshots: the simulator seeds its data relative to "now".
@@ -145,3 +146,24 @@ async def refused(
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == key
     return err.value
+
+
+def statistics_call(
+    record_id: str,
+    callstart: datetime,
+    *,
+    to: str = "442037691880",
+    disposition: str = "answered",
+) -> ZadarmaCall:
+    """Return a call of the statistics, with the details the tests do not vary."""
+    return ZadarmaCall(
+        id=record_id,
+        callstart=callstart,
+        from_="420777123456",
+        to=to,
+        sip="100001",
+        disposition=disposition,
+        billseconds=42,
+        billcost=0.0,
+        currency="USD",
+    )

@@ -35,10 +35,9 @@ from custom_components.telco.operators.zadarma.calls import (
     STATISTICS_LOOKBACK,
     STATISTICS_MAX_PERIOD,
     StatisticsCursor,
-    ZadarmaCall,
     ZadarmaCallsCoordinator,
 )
-from tests.common import FROZEN_NOW, setup_entry
+from tests.common import FROZEN_NOW, setup_entry, statistics_call
 from tests.conftest import ZADARMA_KEY as API_KEY, ZADARMA_SECRET
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import DEMO_NUMBER_EXPIRING, ZADARMA_KEY
@@ -129,27 +128,6 @@ def test_every_client_error_of_a_change_is_translated(error: TelcoError, key: st
     translated = change_error(error)
     assert translated.translation_key == key
     assert isinstance(translated, ServiceValidationError) == isinstance(error, TelcoValidationError)
-
-
-def statistics_call(
-    record_id: str,
-    callstart: datetime,
-    *,
-    to: str = "442037691880",
-    disposition: str = "answered",
-) -> ZadarmaCall:
-    """Return a call of the statistics, with the details the tests do not vary."""
-    return ZadarmaCall(
-        id=record_id,
-        callstart=callstart,
-        from_="420777123456",
-        to=to,
-        sip="100001",
-        disposition=disposition,
-        billseconds=42,
-        billcost=0.0,
-        currency="USD",
-    )
 
 
 START = datetime(2026, 11, 15, 10, tzinfo=UTC)

@@ -20,12 +20,11 @@ from custom_components.telco.api.odorik_models import Call
 from custom_components.telco.operators.odorik.events import (
     call_event_type as odorik_event_type,
 )
-from custom_components.telco.operators.zadarma.calls import ZadarmaCall
 from custom_components.telco.operators.zadarma.entities import (
     call_attributes as zadarma_attributes,
     call_event_type as zadarma_event_type,
 )
-from tests.common import FROZEN_NOW, advance, entities_of, setup_entry
+from tests.common import FROZEN_NOW, advance, entities_of, setup_entry, statistics_call
 from tests.conftest import ODORIK_PASSWORD, ODORIK_USER
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY, SMS_NAME, OdorikSimulator
@@ -360,27 +359,6 @@ def odorik_record(**fields: Any) -> Call:
 )
 def test_odorik_record_kinds(fields: dict[str, Any], event_type: str | None) -> None:
     assert odorik_event_type(odorik_record(**fields)) == event_type
-
-
-def statistics_call(
-    record_id: str,
-    callstart: datetime,
-    *,
-    to: str = "442037691880",
-    disposition: str = "answered",
-) -> ZadarmaCall:
-    """Return a call of the statistics, with the details the tests do not vary."""
-    return ZadarmaCall(
-        id=record_id,
-        callstart=callstart,
-        from_="420777123456",
-        to=to,
-        sip="100001",
-        disposition=disposition,
-        billseconds=42,
-        billcost=0.0,
-        currency="USD",
-    )
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,13 @@ CALLER = "420777123456"
 
 @pytest.fixture
 async def external_url(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> str:
-    """Serve Home Assistant's HTTP API on a loopback port, and make it the external URL."""
-    assert await async_setup_component(hass, "webhook", {})
+    """Serve Home Assistant's HTTP API on a loopback port, and make it the external URL.
+
+    What registers HTTP views later (the repairs of the notify platform) is set up
+    first: a served app takes no new routes.
+    """
+    for component in ("webhook", "repairs"):
+        assert await async_setup_component(hass, component, {})
     client = await hass_client_no_auth()
     url = str(client.make_url("")).rstrip("/")
     await hass.config.async_update(external_url=url)

@@ -225,7 +225,8 @@ class RateWindow:
         allowed = self.count < limit
         if allowed:
             self.count += 1
-        reset = max(math.ceil(self.start + window - now), 1)
+        # Rounded first: start + window - now is a float sum, 60.000000001 is 60 s.
+        reset = max(math.ceil(round(self.start + window - now, 6)), 1)
         headers = {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(limit - self.count),

@@ -203,3 +203,16 @@ class TelcoEventDescription[DataT](TelcoEntityDescription[DataT], EventEntityDes
     """
 
     events_fn: Callable[[DataT, str], Iterable[tuple[str, dict[str, Any]]]]
+
+
+def sms_notifier[DataT](
+    subject: Subject[DataT],
+    send_sms: Callable[[DataT, str, str, str | None], Awaitable[object]],
+) -> TelcoNotifyDescription[DataT]:
+    """Return the account's *SMS* notify entity: the path of the ``send_sms`` action."""
+    return TelcoNotifyDescription(
+        key="sms",
+        translation_key="sms",
+        subject=subject,
+        send_fn=lambda data, recipient, message: send_sms(data, recipient, message, None),
+    )

@@ -33,6 +33,7 @@ from ...model.descriptions import (
     account_subject,
     device_model,
     display_number,
+    sms_notifier,
 )
 from .actions import send_sms
 from .coordinators import ROAMING_OFF, DataUsage, OdorikRuntimeData
@@ -359,11 +360,4 @@ BUTTONS: tuple[TelcoButtonDescription[Data], ...] = (
 )
 
 
-NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (
-    TelcoNotifyDescription(
-        key="sms",
-        translation_key="sms",
-        subject=ACCOUNT,
-        send_fn=lambda data, recipient, message: send_sms(data, recipient, message, None),
-    ),
-)
+NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (sms_notifier(ACCOUNT, send_sms),)

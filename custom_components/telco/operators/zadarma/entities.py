@@ -31,6 +31,7 @@ from ...model.descriptions import (
     account_subject,
     device_model,
     display_number,
+    sms_notifier,
 )
 from .actions import send_sms
 from .calls import PushedEvent, ZadarmaCall
@@ -232,11 +233,4 @@ EVENTS: tuple[TelcoEventDescription[Data], ...] = (
 )
 
 
-NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (
-    TelcoNotifyDescription(
-        key="sms",
-        translation_key="sms",
-        subject=ACCOUNT,
-        send_fn=lambda data, recipient, message: send_sms(data, recipient, message, None),
-    ),
-)
+NOTIFIERS: tuple[TelcoNotifyDescription[Data], ...] = (sms_notifier(ACCOUNT, send_sms),)
