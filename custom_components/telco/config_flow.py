@@ -16,6 +16,9 @@ from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -30,8 +33,10 @@ from .api import (
 )
 from .const import (
     CONF_ADVANCED,
+    CONF_HISTORY_MONTHS,
     CONF_OPERATOR,
     CONF_SMS_RECIPIENT,
+    DEFAULT_HISTORY_MONTHS,
     DOMAIN,
     LOGGER,
 )
@@ -210,6 +215,27 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+# --- History in long-term statistics: how many months the first import reaches back.
+HISTORY_MONTHS = NumberSelector(
+    NumberSelectorConfig(min=1, max=60, step=1, mode=NumberSelectorMode.BOX)
+)
+
+
+def history_schema(options: Mapping[str, Any]) -> dict[Any, Any]:
+    """Return the options field of the history's months."""
+    months = options.get(CONF_HISTORY_MONTHS, DEFAULT_HISTORY_MONTHS)
+    return {vol.Optional(CONF_HISTORY_MONTHS, default=months): HISTORY_MONTHS}
+
+
+def history_options(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the history's months as chosen (whole months; the default is not stored)."""
+    months = int(user_input.get(CONF_HISTORY_MONTHS, DEFAULT_HISTORY_MONTHS))
+    return {} if months == DEFAULT_HISTORY_MONTHS else {CONF_HISTORY_MONTHS: months}
+
+
+# ---
+
+
 class TelcoOptionsFlow(OptionsFlow):
     """Change where the account's SMS notifications go."""
 
@@ -224,10 +250,17 @@ class TelcoOptionsFlow(OptionsFlow):
                     chosen[CONF_SMS_RECIPIENT] = operator.phone_number(typed, CONF_SMS_RECIPIENT)
                 except ServiceValidationError:
                     errors[CONF_SMS_RECIPIENT] = "invalid_phone_number"
+            # More months of history restart the import (the entry reloads itself).
+            chosen |= history_options(user_input)
             if not errors:
                 # Read when an SMS is sent: nothing to reload.
                 return self.async_create_entry(data=chosen)
         options = {**self.config_entry.options, **(user_input or {})}
         suggested = {"suggested_value": options.get(CONF_SMS_RECIPIENT)}
-        schema = vol.Schema({vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE})
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE,
+                **history_schema(options),
+            }
+        )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

@@ -31,6 +31,7 @@ from .descriptions import (
     TelcoSwitchDescription,
     TelcoTextDescription,
 )
+from .history import HistorySource
 from .items import ItemTracker
 
 
@@ -83,6 +84,13 @@ class OperatorAction[DataT: TelcoRuntimeData]:
     run: Callable[[HomeAssistant, DataT, Mapping[str, Any]], Awaitable[dict[str, Any]]]
 
 
+def _no_history(
+    _hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any
+) -> tuple[HistorySource, ...]:
+    """Import no history into long-term statistics."""
+    return ()
+
+
 def _nothing_to_watch(_hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any) -> None:
     """Watch nothing beyond the entities."""
 
@@ -123,6 +131,10 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     diagnostics: Callable[[DataT], dict[str, Any]]
     # Anything else to follow while the entry is loaded (e.g. repair issues).
     watch: Callable[[HomeAssistant, TelcoConfigEntry, DataT], None] = _nothing_to_watch
+    # The history to import as long-term statistics, read once the first polls succeeded.
+    history: Callable[[HomeAssistant, TelcoConfigEntry, DataT], tuple[HistorySource, ...]] = (
+        _no_history
+    )
 
     @property
     def descriptions(self) -> tuple[TelcoEntityDescription[DataT], ...]:

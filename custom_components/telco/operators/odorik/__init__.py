@@ -39,6 +39,7 @@ from .entities import (
     SIM,
     SWITCHES,
 )
+from .history import history
 from .numbers import odorik_number
 
 type Data = OdorikRuntimeData
@@ -132,4 +133,5 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     actions=ACTIONS,
     events=EVENTS,
     diagnostics=_diagnostics,
+    history=history,
 )

@@ -33,6 +33,7 @@ from .entities import (
     SWITCHES,
     TEXTS,
 )
+from .history import history
 from .numbers import zadarma_number
 from .repairs import watch_expiring_numbers
 
@@ -124,5 +125,6 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     notifiers=NOTIFIERS,
     actions=ACTIONS,
     diagnostics=_diagnostics,
+    history=history,
     watch=watch_expiring_numbers,
 )
