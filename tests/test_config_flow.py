@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.telco.const import (
     CONF_ADVANCED,
     CONF_API_SECRET,
+    CONF_HISTORY_MONTHS,
     CONF_OPERATOR,
     CONF_SMS_RECIPIENT,
     DOMAIN,
@@ -884,7 +885,11 @@ async def test_options_ask_only_for_the_sms_recipient(
     runtime_data = entry.runtime_data
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    assert [str(key) for key in result["data_schema"].schema] == [CONF_SMS_RECIPIENT]
+    # And the months of history in long-term statistics (the default is not stored).
+    assert [str(key) for key in result["data_schema"].schema] == [
+        CONF_SMS_RECIPIENT,
+        CONF_HISTORY_MONTHS,
+    ]
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_SMS_RECIPIENT: "+420 777 123 456"}

@@ -334,7 +334,9 @@ async def test_more_months_import_further_back(
     _history(simulator, calls_per_day=2, dense=0)
     await setup_entry(hass, odorik_entry)
     await _settle(hass)
-    hass.config_entries.async_update_entry(odorik_entry, options={CONF_HISTORY_MONTHS: 13})
+    flow = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+    await hass.config_entries.options.async_configure(flow["flow_id"], {CONF_HISTORY_MONTHS: 13})
+    assert odorik_entry.options == {CONF_HISTORY_MONTHS: 13}
     await _settle(hass)
     expected = _odorik_expected(simulator, months=13)
     rows = await _rows(recorder_mock, hass, set(expected))
