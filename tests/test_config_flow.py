@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.telco.const import (
     CONF_ADVANCED,
     CONF_API_SECRET,
+    CONF_HISTORY_MONTHS,
     CONF_OPERATOR,
     CONF_SMS_RECIPIENT,
     DOMAIN,
@@ -888,6 +889,7 @@ async def test_options_ask_only_for_the_sms_recipient(
     fields = [str(key) for key in result["data_schema"].schema]
     assert CONF_SMS_RECIPIENT in fields
     assert not set(fields) & set(LEGACY_INTERVAL_OPTIONS)
+    assert CONF_HISTORY_MONTHS in fields
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_SMS_RECIPIENT: "+420 777 123 456"}

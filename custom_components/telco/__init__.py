@@ -18,6 +18,7 @@ from .model.declaration import PushError, TelcoConfigEntry
 from .model.entity import register_account_device
 from .model.issues import async_delete_entry_issues
 from .model.items import ItemTracker, absence_store, item_of_device
+from .model.statistics import HistoryImporter, async_statistics_kept, history_store
 from .operators import operator_of
 from .sentences import async_sync_sentences
 from .services import async_setup_services
@@ -77,6 +78,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> boo
     # Assist's sentences follow the option (the options flow installs or removes them
     # as it changes; here, files of an earlier version are brought up to date).
     await async_sync_sentences(hass)
+    # Months of history into long-term statistics, in the background (with a recorder).
+    if "recorder" in hass.config.components and (history := operator.history(hass, entry, data)):
+        await HistoryImporter(hass, entry, history).async_start()
     return True
 
 
@@ -101,6 +105,10 @@ async def async_remove_entry(hass: HomeAssistant, entry: TelcoConfigEntry) -> No
     # Added again, the account starts afresh instead of replaying the calls in between.
     await call_cursor_store(hass, entry).async_remove()
     await absence_store(hass, entry).async_remove()
+    # The imported statistics stay until the user clears them (a repair issue offers it).
+    await history_store(hass, entry).async_remove()
+    if "recorder" in hass.config.components:
+        await async_statistics_kept(hass, entry)
 
 
 async def async_remove_config_entry_device(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, override
 
 from homeassistant.config_entries import (
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -17,6 +18,9 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -31,9 +35,11 @@ from .api import (
 )
 from .const import (
     CONF_ADVANCED,
+    CONF_HISTORY_MONTHS,
     CONF_OPERATOR,
     CONF_PUSH_EVENTS,
     CONF_SMS_RECIPIENT,
+    DEFAULT_HISTORY_MONTHS,
     DOMAIN,
     LOGGER,
 )
@@ -224,6 +230,27 @@ class TelcoConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+# --- History in long-term statistics: how many months the first import reaches back.
+HISTORY_MONTHS = NumberSelector(
+    NumberSelectorConfig(min=1, max=60, step=1, mode=NumberSelectorMode.BOX)
+)
+
+
+def history_schema(options: Mapping[str, Any]) -> dict[Any, Any]:
+    """Return the options field of the history's months."""
+    months = options.get(CONF_HISTORY_MONTHS, DEFAULT_HISTORY_MONTHS)
+    return {vol.Optional(CONF_HISTORY_MONTHS, default=months): HISTORY_MONTHS}
+
+
+def history_options(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the history's months as chosen (whole months; the default is not stored)."""
+    months = int(user_input.get(CONF_HISTORY_MONTHS, DEFAULT_HISTORY_MONTHS))
+    return {} if months == DEFAULT_HISTORY_MONTHS else {CONF_HISTORY_MONTHS: months}
+
+
+# ---
+
+
 class TelcoOptionsFlow(OptionsFlow):
     """Change where the account's SMS notifications go, and whether its events are pushed."""
 
@@ -246,6 +273,8 @@ class TelcoOptionsFlow(OptionsFlow):
             chosen.update(intent_options(operator, user_input, errors))
             if operator.push is not None and user_input.get(CONF_PUSH_EVENTS):
                 chosen[CONF_PUSH_EVENTS] = True  # kept only while on
+            # More months of history restart the import (the entry reloads itself).
+            chosen |= history_options(user_input)
             if not errors:
                 try:
                     return await self._async_apply(chosen)
@@ -256,6 +285,7 @@ class TelcoOptionsFlow(OptionsFlow):
         fields: dict[Any, Any] = {
             vol.Optional(CONF_SMS_RECIPIENT, description=suggested): PHONE,
             **intent_fields(options),
+            **history_schema(options),
         }
         if operator.push is not None:
             fields[vol.Required(CONF_PUSH_EVENTS, default=bool(options.get(CONF_PUSH_EVENTS)))] = (
@@ -303,6 +333,17 @@ class TelcoOptionsFlow(OptionsFlow):
         )
 
     async def _async_done(self, chosen: dict[str, Any]) -> ConfigFlowResult:
-        """Keep the options; Assist's sentences follow them at once (no reload needed)."""
-        await async_sync_sentences(self.hass, changing=(self.config_entry.entry_id, chosen))
+        """Keep the options; Assist's sentences follow them at once.
+
+        Another number of months of history starts the import again: the options are
+        kept first, so that the entry's restart reads them.
+        """
+        entry = self.config_entry
+        await async_sync_sentences(self.hass, changing=(entry.entry_id, chosen))
+        months = chosen.get(CONF_HISTORY_MONTHS, DEFAULT_HISTORY_MONTHS)
+        if entry.state is ConfigEntryState.LOADED and months != entry.options.get(
+            CONF_HISTORY_MONTHS, DEFAULT_HISTORY_MONTHS
+        ):
+            self.hass.config_entries.async_update_entry(entry, options=chosen)
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
         return self.async_create_entry(data=chosen)

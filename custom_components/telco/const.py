@@ -31,6 +31,10 @@ LEGACY_INTERVAL_OPTIONS: Final = ("active_calls_interval", "account_interval", "
 ODORIK_TIMEZONE: Final = ZoneInfo("Europe/Prague")
 ODORIK_CURRENCY: Final = "CZK"
 
+# How many months of history the long-term statistics are imported with at first.
+CONF_HISTORY_MONTHS: Final = "history_months"
+DEFAULT_HISTORY_MONTHS: Final = 12
+
 REPAIR_EXPIRY_WINDOW: Final = timedelta(days=7)
 
 # Intents: the number a callback rings first, and whether Assist's sentences are installed.

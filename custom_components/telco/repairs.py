@@ -4,6 +4,9 @@ A Zadarma direct number about to expire without auto-prolongation: the fix turns
 number's *Auto-prolongation* switch on, the same description and so the same write
 path as the entity (``operators/zadarma/repairs.py`` raises it). Push that stopped:
 the fix registers the webhook URL at the operator again (``operators/zadarma/push.py``).
+
+A removed account's long-term statistics are kept; its issue's fix clears them
+(``model/statistics.py`` raises it).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from homeassistant.exceptions import HomeAssistantError
 import voluptuous as vol
 
 from .model.declaration import PushError, TelcoConfigEntry
+from .model.statistics import STATISTICS_KEPT, async_clear_account_statistics
 
 # The switch whose turning on fixes an expiring number.
 FIX_SWITCH = "auto_prolongation"
@@ -106,11 +110,41 @@ class PushRepairFlow(RepairsFlow):
         )
 
 
+class ClearStatisticsRepairFlow(RepairsFlow):
+    """Clear the long-term statistics of a removed account, or keep them (ignore the issue)."""
+
+    def __init__(self, prefix: str, account: str) -> None:
+        """Remember whose statistics to clear."""
+        self.prefix = prefix
+        self.account = account
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult[Any, str]:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult[Any, str]:
+        """Ask for confirmation, then delete the statistics."""
+        if user_input is not None:
+            await async_clear_account_statistics(self.hass, self.prefix)
+            return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders={"account": self.account},
+        )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
-    """Return the fix flow of a repair issue (each issue carries its entry, and its kind)."""
+    """Return the fix flow of a repair issue (each issue carries what it is about)."""
     details = data or {}
     if details.get("kind") == "push_broken":
         return PushRepairFlow(str(details.get("entry_id")))
+    if issue_id.startswith(f"{STATISTICS_KEPT}_"):
+        return ClearStatisticsRepairFlow(str(details.get("prefix")), str(details.get("account")))
     return AutoProlongationRepairFlow(str(details.get("entry_id")), str(details.get("number")))

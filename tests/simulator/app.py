@@ -46,6 +46,9 @@ class OperatorFaults:
     html_pages: list[str] = field(default_factory=list)
     # "GET /lines.json" style methods answered HTTP 503 while the others work
     failing: list[str] = field(default_factory=list)
+    # "GET /calls.json" style methods answered this many more times, then HTTP 503
+    # (an outage in the middle of a long read)
+    budget: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -91,6 +94,10 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
     method = f"{request.method} {request.path.removeprefix(PREFIXES[operator])}"
     if method in faults.failing:
         return web.Response(status=503, text="Service Unavailable")
+    if method in faults.budget:
+        if faults.budget[method] <= 0:
+            return web.Response(status=503, text="Service Unavailable")
+        faults.budget[method] -= 1
     if method in faults.unsupported:
         return web.Response(status=404, text="Not Found")
     if _matches(request, operator, faults.html_pages):

@@ -30,11 +30,14 @@ Control endpoints (not counted as operator requests):
   ``destination_number``); tests may call ``OdorikSimulator.add_calls(n, ...)`` directly
 - SMS are numbered by themselves (not by the call history's counter) and are listed
   both by ``GET /sms.json`` and, with ``include_sms=true``, by ``calls.json``
+- ``POST /_control/odorik/history``: add months of calls and mobile data at once,
+  ``{"days": 365, "calls_per_day": 300, "data_per_day": 500}`` (see ``add_history``)
 - ``POST /_control/odorik/reset``: back to the seeded state
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
@@ -353,6 +356,7 @@ class OdorikSimulator:
         app.router.add_post("/_control/odorik/active_calls", simulator._control_active_call)
         app.router.add_post("/_control/odorik/calls", simulator._control_call)
         app.router.add_post("/_control/odorik/mobile_data", simulator._control_mobile_data)
+        app.router.add_post("/_control/odorik/history", simulator._control_history)
         app.router.add_post("/_control/odorik/reset", simulator._control_reset)
         return simulator
 
@@ -451,6 +455,8 @@ class OdorikSimulator:
         self.scheduled: list[Record] = []
         self.allowed_senders: list[str] = []
         self._ids: Counter[str] = Counter()
+        # By date, for the periods of calls.json and mobile_data.json (rebuilt on change).
+        self._indexes: dict[str, tuple[tuple[int, int], list[datetime], list[int]]] = {}
         if self.seeded:
             self._seed(self.clock())
 
@@ -1098,6 +1104,76 @@ class OdorikSimulator:
         self.calls.extend(rows)
         return [self._call_json(row, sip_ids=True) for row in rows]
 
+    def add_history(
+        self,
+        *,
+        days: int,
+        calls_per_day: int,
+        data_per_day: int = 0,
+        end: datetime | None = None,
+        seed: int = 2026,
+    ) -> tuple[list[Record], list[Record]]:
+        """Add ``days`` days of calls and mobile data before ``end`` (now), oldest first.
+
+        The calls are spread evenly over each day, in every direction, priced and of
+        varied length; the data records (of the first SIM card) likewise. The
+        balance does not pay for them. Returns the calls and data records added.
+        """
+        rng = random.Random(seed)  # noqa: S311 - deterministic test data
+        end = end or self.clock()
+        first = end - timedelta(days=days)
+        directions = ("out", "in", "redirected")
+        calls: list[Record] = []
+        data: list[Record] = []
+        for day in range(days):
+            start = first + timedelta(days=day)
+            for index in range(calls_per_day):
+                when = start + timedelta(days=1) * index / calls_per_day
+                direction = directions[index % 3]
+                calls.append(
+                    self._call_row(
+                        when.replace(microsecond=0),
+                        direction,
+                        "00420799799081",
+                        "00420601234567",
+                        "Česká rep. - mobil",
+                        length=rng.randint(0, 900),
+                        per_minute=0.0 if direction == "in" else rng.choice((0.35, 0.59, 1.2)),
+                        line=403366,
+                    )
+                )
+            for index in range(data_per_day):
+                when = start + timedelta(days=1) * index / data_per_day
+                down = rng.randint(0, 5_000_000)
+                data.append(
+                    self._data_record(
+                        when.replace(microsecond=0), "00420799799081", down // 10, down, 0.0
+                    )
+                )
+        self.calls[:0] = calls
+        self.mobile_data[:0] = data
+        return calls, data
+
+    def _index(self, name: str, rows: list[Record]) -> tuple[list[datetime], list[int]]:
+        """Return the rows' dates in order, and the positions of the rows in that order."""
+        key = (id(rows), len(rows))
+        known = self._indexes.get(name)
+        if known is None or known[0] != key:
+            order = sorted(range(len(rows)), key=lambda position: rows[position]["date"])
+            known = (key, [rows[position]["date"] for position in order], order)
+            self._indexes[name] = known
+        return known[1], known[2]
+
+    def _between(
+        self, name: str, rows: list[Record], start: datetime | None, end: datetime | None
+    ) -> list[Record]:
+        """Return the rows dated from ``start`` to ``end`` (both included), in list order."""
+        if start is None or end is None:
+            return rows
+        dates, order = self._index(name, rows)
+        chosen = sorted(order[bisect_left(dates, start) : bisect_right(dates, end)])
+        return [rows[position] for position in chosen]
+
     def _filtered_calls(self, params: Params, who: Principal) -> list[Record]:
         try:
             start = _parse_moment(params["from"]) if "from" in params else None
@@ -1117,7 +1193,7 @@ class OdorikSimulator:
         lower = {key: _float_param(params, f"min_{key}") for key in ("length", "price")}
         upper = {key: _float_param(params, f"max_{key}") for key in ("length", "price")}
         result = []
-        for row in self.calls:
+        for row in self._between("calls", self.calls, start, end):
             checks = [
                 who.sees(row["line"]),
                 include_sms or row["destination_name"] != SMS_NAME,
@@ -1523,8 +1599,8 @@ class OdorikSimulator:
         return _json(
             [
                 {**record, "date": _iso(record["date"])}
-                for record in self.mobile_data
-                if record["phone_number"] in phones and start <= record["date"] <= end
+                for record in self._between("data", self.mobile_data, start, end)
+                if record["phone_number"] in phones
             ]
         )
 
@@ -1630,6 +1706,15 @@ class OdorikSimulator:
         )
         self.mobile_data.append(record)
         return web.json_response({**record, "date": _iso(record["date"])})
+
+    async def _control_history(self, request: web.Request) -> web.Response:
+        body: dict[str, Any] = await request.json()
+        calls, data = self.add_history(
+            days=int(body.get("days", 365)),
+            calls_per_day=int(body.get("calls_per_day", 0)),
+            data_per_day=int(body.get("data_per_day", 0)),
+        )
+        return web.json_response({"calls": len(calls), "mobile_data": len(data)})
 
     async def _control_reset(self, request: web.Request) -> web.Response:
         self.seeded = True

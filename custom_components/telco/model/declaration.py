@@ -31,6 +31,7 @@ from .descriptions import (
     TelcoSwitchDescription,
     TelcoTextDescription,
 )
+from .history import HistorySource
 from .items import ItemTracker
 from .voice import Voice
 
@@ -121,6 +122,13 @@ class PushSupport:
     repair: Callable[[HomeAssistant, TelcoConfigEntry], Awaitable[None]]
 
 
+def _no_history(
+    _hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any
+) -> tuple[HistorySource, ...]:
+    """Import no history into long-term statistics."""
+    return ()
+
+
 def _nothing_to_watch(_hass: HomeAssistant, _entry: TelcoConfigEntry, _data: Any) -> None:
     """Watch nothing beyond the entities."""
 
@@ -165,6 +173,10 @@ class Operator[ClientT, DataT: TelcoRuntimeData]:
     push: PushSupport | None = None
     # What the intents may ask of the account (intents.py, llm.py); None for nothing.
     voice: Voice[DataT] | None = None
+    # The history to import as long-term statistics, read once the first polls succeeded.
+    history: Callable[[HomeAssistant, TelcoConfigEntry, DataT], tuple[HistorySource, ...]] = (
+        _no_history
+    )
 
     @property
     def descriptions(self) -> tuple[TelcoEntityDescription[DataT], ...]:

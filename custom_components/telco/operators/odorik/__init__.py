@@ -39,6 +39,7 @@ from .entities import (
     SWITCHES,
 )
 from .events import EVENTS
+from .history import history
 from .numbers import odorik_number
 from .voice import VOICE
 
@@ -134,4 +135,5 @@ ODORIK: Operator[OdorikClient, Data] = Operator(
     events=EVENTS,
     diagnostics=_diagnostics,
     voice=VOICE,
+    history=history,
 )

@@ -34,6 +34,7 @@ from .entities import (
     SWITCHES,
     TEXTS,
 )
+from .history import history
 from .numbers import zadarma_number
 from .push import PUSH, push_enabled
 from .repairs import watch_expiring_numbers
@@ -129,6 +130,7 @@ ZADARMA: Operator[ZadarmaClient, Data] = Operator(
     actions=ACTIONS,
     diagnostics=_diagnostics,
     voice=VOICE,
+    history=history,
     watch=watch_expiring_numbers,
     push=PUSH,
 )

@@ -1,0 +1,352 @@
+"""The operators' history in external long-term statistics, with the real recorder."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+import logging
+import time
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.statistics import (
+    get_last_statistics,
+    list_statistic_ids,
+    statistics_during_period,
+)
+from homeassistant.components.repairs import DOMAIN as REPAIRS_DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.telco.const import CONF_HISTORY_MONTHS, DOMAIN
+from custom_components.telco.model.statistics import (
+    METADATA_HAS_UNIT_CLASS,
+    metadata,
+    months_before,
+)
+from custom_components.telco.operators.odorik.history import CALL_COST
+from tests.common import advance, setup_entry
+from tests.simulator import SimulatorServer
+from tests.simulator.odorik import odorik_simulator
+from tests.simulator.zadarma import ZADARMA_KEY
+
+NOW = datetime(2026, 11, 15, 10, 20, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+ODORIK = "telco:odorik_1234567"
+COST = f"{ODORIK}_call_cost"
+DURATION = f"{ODORIK}_call_duration"
+DATA_081 = f"{ODORIK}_00420799799081_data_used"
+DATA_082 = f"{ODORIK}_00420799799082_data_used"
+ZADARMA_COST = "telco:zadarma_453101_call_cost"
+CALLS_JSON = "GET /calls.json"
+
+
+@pytest.fixture(autouse=True)
+def _custom_integrations(recorder_mock: Recorder, enable_custom_integrations: None) -> None:
+    """Set the recorder up before ``hass`` (the shared fixture would start ``hass`` first)."""
+
+
+@pytest.fixture(autouse=True)
+def _quiet_sql() -> Iterator[None]:
+    """Don't log each of the year's SQL statements (the test plugin logs them all)."""
+    engine = logging.getLogger("sqlalchemy.engine")
+    level = engine.level
+    engine.setLevel(logging.WARNING)
+    yield
+    engine.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _frozen(freezer: FrozenDateTimeFactory) -> None:
+    # Before the simulator seeds its 60 days of calls and data, which end now.
+    freezer.move_to(NOW)
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _odorik_expected(
+    simulator: SimulatorServer, months: int = 12
+) -> dict[str, dict[datetime, float]]:
+    """Return what every hour of each statistic must add, from the simulator's records."""
+    state = odorik_simulator(simulator)
+    start = months_before(NOW, months)
+    expected: dict[str, dict[datetime, float]] = defaultdict(lambda: defaultdict(float))
+    for row in state.calls:
+        if row["direction"] is None or not start <= row["date"] <= NOW:
+            continue  # an SMS, or history before the months imported
+        expected[COST][_hour(row["date"])] += row["price"]
+        expected[DURATION][_hour(row["date"])] += (row["length"] or 0) / 60
+    for record in state.mobile_data:
+        if start <= record["date"] <= NOW:
+            statistic = f"{ODORIK}_{record['phone_number']}_data_used"
+            expected[statistic][_hour(record["date"])] += record["bytes_total"] / 1e6
+    return expected
+
+
+async def _rows(
+    recorder: Recorder, hass: HomeAssistant, ids: set[str]
+) -> dict[str, dict[datetime, tuple[float, float]]]:
+    """Return every hour's (state, sum) of the statistics."""
+    await async_wait_recording_done(hass)
+    stats = await recorder.async_add_executor_job(
+        statistics_during_period,
+        hass,
+        NOW - timedelta(days=800),
+        None,
+        ids,
+        "hour",
+        None,
+        {"state", "sum"},
+    )
+    return {
+        statistic: {
+            datetime.fromtimestamp(row["start"], UTC): (row["state"] or 0.0, row["sum"] or 0.0)
+            for row in rows
+        }
+        for statistic, rows in stats.items()
+    }
+
+
+def _assert_equal(
+    rows: dict[str, dict[datetime, tuple[float, float]]],
+    expected: dict[str, dict[datetime, float]],
+) -> None:
+    """Each hour adds its records, and each sum is everything before: exact to the record."""
+    assert set(rows) == set(expected)
+    for statistic, hours in expected.items():
+        written = rows[statistic]
+        assert {hour for hour, value in hours.items() if value} <= set(written), statistic
+        total = 0.0
+        for hour in sorted(written):
+            state, running = written[hour]
+            total += hours.get(hour, 0.0)
+            assert state == pytest.approx(hours.get(hour, 0.0), abs=1e-6), (statistic, hour)
+            assert running == pytest.approx(total, rel=1e-9, abs=1e-6), (statistic, hour)
+        assert total == pytest.approx(sum(hours.values()), rel=1e-9)
+
+
+async def _settle(hass: HomeAssistant) -> None:
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_wait_recording_done(hass)
+
+
+def _history(simulator: SimulatorServer, *, calls_per_day: int = 12, dense: int = 4500) -> None:
+    """A year and more of calls and data, with a day of ``dense`` calls (three pages)."""
+    state = odorik_simulator(simulator)
+    state.add_history(days=400, calls_per_day=calls_per_day, data_per_day=6)
+    if dense:
+        when = NOW - timedelta(days=200)
+        state.add_calls(dense, direction="out", length=90, price_per_minute=0.59, date=when)
+
+
+async def test_odorik_backfill_sums_equal_the_records(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    """A year of calls (pages of 2000) and mobile data per SIM card, hour by hour."""
+    _history(simulator)
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+
+    expected = _odorik_expected(simulator)
+    assert set(expected) == {COST, DURATION, DATA_081, DATA_082}
+    rows = await _rows(recorder_mock, hass, set(expected))
+    _assert_equal(rows, expected)
+    # From 12 months back on, to this hour.
+    first = months_before(NOW, 12)
+    assert first <= min(rows[COST]) < first + timedelta(hours=3)
+    assert max(rows[COST]) == _hour(NOW)
+    # The day of 4500 calls took three pages of 2000.
+    assert simulator.control.counts["odorik GET /api/v1/calls.json"] >= 365 + 2
+
+    listed = await recorder_mock.async_add_executor_job(list_statistic_ids, hass, {COST, DATA_081})
+    meta = {item["statistic_id"]: item for item in listed}
+    assert meta[COST]["source"] == DOMAIN
+    assert meta[COST]["name"] == "Odorik 1234567 call cost"
+    assert meta[COST]["statistics_unit_of_measurement"] == "CZK"
+    assert meta[DATA_081]["statistics_unit_of_measurement"] == "MB"
+    assert meta[DATA_081]["name"] == "Odorik 1234567 +420799799081 data used"
+
+
+async def test_outage_restart_and_reload_keep_the_sums_equal(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An outage stops the backfill; a restart takes it up where it was; a new call adds once."""
+    _history(simulator)
+    simulator.control.faults["odorik"].budget[CALLS_JSON] = 120
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+    # The calls stopped where the operator did; the mobile data went through.
+    progress = hass_storage["telco.history.odorik_1234567"]["data"]
+    until = datetime.fromisoformat(progress["calls"]["until"])
+    assert months_before(NOW, 12) + timedelta(days=100) < until < NOW - timedelta(days=200)
+
+    # A restart in the middle: the backfill goes on from where it was kept.
+    assert await hass.config_entries.async_unload(odorik_entry.entry_id)
+    await _settle(hass)
+    simulator.control.faults["odorik"].budget.clear()
+    before = simulator.control.counts["odorik GET /api/v1/calls.json"]
+    assert await hass.config_entries.async_setup(odorik_entry.entry_id)
+    await _settle(hass)
+    resumed = simulator.control.counts["odorik GET /api/v1/calls.json"] - before
+    assert resumed < 365 - 100
+    expected = _odorik_expected(simulator)
+    _assert_equal(await _rows(recorder_mock, hass, set(expected)), expected)
+
+    # A reload reads only the hours not final yet again.
+    before = simulator.control.counts["odorik GET /api/v1/calls.json"]
+    assert await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await _settle(hass)
+    assert simulator.control.counts["odorik GET /api/v1/calls.json"] - before <= 3
+    _assert_equal(await _rows(recorder_mock, hass, set(expected)), expected)
+
+    # A new call: the poll sees it, its price is added once, and stays so.
+    odorik_simulator(simulator).add_calls(1, direction="out", length=120, price_per_minute=1.5)
+    await advance(hass, freezer, timedelta(seconds=30))
+    await _settle(hass)
+    last = await recorder_mock.async_add_executor_job(
+        get_last_statistics, hass, 1, COST, True, {"sum"}
+    )
+    total = sum(_odorik_expected(simulator)[COST].values())
+    assert last[COST][0]["sum"] == pytest.approx(sum(expected[COST].values()) + 3.0)
+    assert last[COST][0]["sum"] == pytest.approx(total)
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(seconds=30))
+    assert await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await _settle(hass)
+    expected = _odorik_expected(simulator)
+    _assert_equal(await _rows(recorder_mock, hass, set(expected)), expected)
+
+
+async def test_zadarma_backfill_keeps_within_three_statistics_requests_a_minute(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """One page a minute beside the poll's request, until a year is read."""
+    zadarma = simulator.app[ZADARMA_KEY]
+    zadarma.clock = lambda: time.monotonic()  # the frozen clock: its limit counts minutes
+    account = zadarma.demo
+    start = months_before(NOW, 12)
+    for day in range(370):
+        account.add_call(
+            from_="48221234567",
+            to="48601234567",
+            billseconds=60 + day,
+            cost=0.1,
+            callstart=NOW - timedelta(days=day, hours=3),
+        )
+    for _ in range(2300):  # three pages of 1000 in one window
+        account.add_call(
+            from_="48221234567",
+            to="48601234567",
+            billseconds=30,
+            cost=0.2,
+            callstart=NOW - timedelta(days=100),
+        )
+    route = "zadarma GET /v1/statistics/"
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    per_minute = [simulator.control.counts[route]]
+    for _ in range(30):
+        before = simulator.control.counts[route]
+        await advance(hass, freezer, timedelta(minutes=1))
+        per_minute.append(simulator.control.counts[route] - before)
+    await _settle(hass)
+    assert max(per_minute) <= 3, per_minute
+    # 14 windows of 28 days, two more pages: at least one import request a minute.
+    assert sum(per_minute) >= 30 + 16
+    assert account.rate_limited == 0
+
+    expected: dict[datetime, float] = defaultdict(float)
+    for call in account.calls:
+        if start <= call.callstart <= NOW:
+            expected[_hour(call.callstart)] += call.billcost
+    rows = await _rows(recorder_mock, hass, {ZADARMA_COST})
+    _assert_equal(rows, {ZADARMA_COST: expected})
+    listed = await recorder_mock.async_add_executor_job(list_statistic_ids, hass, {ZADARMA_COST})
+    assert listed[0]["statistics_unit_of_measurement"] == "USD"
+
+
+async def test_removal_keeps_the_statistics_and_offers_to_clear_them(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+) -> None:
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+    assert await hass.config_entries.async_remove(odorik_entry.entry_id)
+    await _settle(hass)
+    assert "telco.history.odorik_1234567" not in hass_storage
+    issue_id = "statistics_kept_odorik_1234567"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders == {"account": "Odorik 1234567"}
+    assert (await _rows(recorder_mock, hass, {COST}))[COST]  # kept
+
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    assert response.status == HTTPStatus.OK
+    flow = await response.json()
+    assert flow["step_id"] == "confirm"
+    assert flow["description_placeholders"] == {"account": "Odorik 1234567"}
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    assert (await response.json())["type"] == "create_entry"
+    await _settle(hass)
+    assert await _rows(recorder_mock, hass, {COST, DURATION, DATA_081, DATA_082}) == {}
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_more_months_import_further_back(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    _history(simulator, calls_per_day=2, dense=0)
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+    flow = await hass.config_entries.options.async_init(odorik_entry.entry_id)
+    await hass.config_entries.options.async_configure(flow["flow_id"], {CONF_HISTORY_MONTHS: 13})
+    assert odorik_entry.options == {CONF_HISTORY_MONTHS: 13}
+    await _settle(hass)
+    expected = _odorik_expected(simulator, months=13)
+    rows = await _rows(recorder_mock, hass, set(expected))
+    first = months_before(NOW, 13)
+    assert first <= min(rows[COST]) < first + timedelta(days=1)
+    _assert_equal(rows, expected)
+
+
+def test_metadata_fits_this_home_assistant() -> None:
+    """``unit_class`` where the recorder takes it (it is required there), not before."""
+    meta = metadata(COST, "cost", CALL_COST)
+    assert meta["mean_type"] is not None
+    assert ("unit_class" in meta) is METADATA_HAS_UNIT_CLASS
