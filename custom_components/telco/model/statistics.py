@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import math
 import re
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -72,18 +72,18 @@ def history_store(hass: HomeAssistant, entry: ConfigEntry[Any]) -> Store[dict[st
 
 def metadata(statistic: str, name: str, series: Series) -> StatisticMetaData:
     """Return the metadata of a series as this Home Assistant wants it."""
-    meta = StatisticMetaData(
-        mean_type=StatisticMeanType.NONE,
-        has_sum=True,
-        name=name,
-        source=DOMAIN,
-        statistic_id=statistic,
-        unit_class=series.unit_class,
-        unit_of_measurement=series.unit,
-    )
-    if not METADATA_HAS_UNIT_CLASS:
-        del meta["unit_class"]  # type: ignore[misc]
-    return meta
+    meta: dict[str, Any] = {
+        "mean_type": StatisticMeanType.NONE,
+        "has_sum": True,
+        "name": name,
+        "source": DOMAIN,
+        "statistic_id": statistic,
+        "unit_of_measurement": series.unit,
+    }
+    if METADATA_HAS_UNIT_CLASS:
+        meta["unit_class"] = series.unit_class
+    # The fields differ by version (the gate above), which one TypedDict cannot say.
+    return cast("StatisticMetaData", meta)
 
 
 async def async_statistic_ids(hass: HomeAssistant, prefix: str) -> list[str]:
