@@ -27,13 +27,8 @@ from .model.statistics import STATISTICS_KEPT, async_clear_account_statistics
 FIX_SWITCH = "auto_prolongation"
 
 
-class AutoProlongationRepairFlow(RepairsFlow):
-    """Turn auto-prolongation on for a number about to expire."""
-
-    def __init__(self, entry_id: str, number: str) -> None:
-        """Remember which number to fix."""
-        self.entry_id = entry_id
-        self.number = number
+class _ConfirmRepairFlow(RepairsFlow):
+    """A fix that asks for confirmation (its ``confirm`` step), then does it."""
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
@@ -44,9 +39,28 @@ class AutoProlongationRepairFlow(RepairsFlow):
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
     ) -> data_entry_flow.FlowResult[Any, str]:
+        """Ask for confirmation, then fix."""
+        raise NotImplementedError
+
+    def _loaded_entry(self, entry_id: str) -> TelcoConfigEntry | None:
+        """Return the issue's entry if it is loaded (a fix needs its runtime data)."""
+        entry: TelcoConfigEntry | None = self.hass.config_entries.async_get_entry(entry_id)
+        return entry if entry is not None and entry.state is ConfigEntryState.LOADED else None
+
+
+class AutoProlongationRepairFlow(_ConfirmRepairFlow):
+    """Turn auto-prolongation on for a number about to expire."""
+
+    def __init__(self, entry_id: str, number: str) -> None:
+        """Remember which number to fix."""
+        self.entry_id = entry_id
+        self.number = number
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult[Any, str]:
         """Ask for confirmation, then turn auto-prolongation on."""
-        entry: TelcoConfigEntry | None = self.hass.config_entries.async_get_entry(self.entry_id)
-        if entry is None or entry.state is not ConfigEntryState.LOADED:
+        if (entry := self._loaded_entry(self.entry_id)) is None:
             return self.async_abort(reason="entry_not_loaded")
         data = entry.runtime_data
         fix = next((switch for switch in data.operator.switches if switch.key == FIX_SWITCH), None)
@@ -71,25 +85,18 @@ class AutoProlongationRepairFlow(RepairsFlow):
         )
 
 
-class PushRepairFlow(RepairsFlow):
+class PushRepairFlow(_ConfirmRepairFlow):
     """Register the account's webhook URL at its operator again."""
 
     def __init__(self, entry_id: str) -> None:
         """Remember which account to fix."""
         self.entry_id = entry_id
 
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult[Any, str]:
-        """Start with the confirmation."""
-        return await self.async_step_confirm()
-
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
     ) -> data_entry_flow.FlowResult[Any, str]:
         """Ask for confirmation, then register the URL again."""
-        entry: TelcoConfigEntry | None = self.hass.config_entries.async_get_entry(self.entry_id)
-        if entry is None or entry.state is not ConfigEntryState.LOADED:
+        if (entry := self._loaded_entry(self.entry_id)) is None:
             return self.async_abort(reason="entry_not_loaded")
         push = entry.runtime_data.operator.push
         if push is None:
@@ -110,19 +117,13 @@ class PushRepairFlow(RepairsFlow):
         )
 
 
-class ClearStatisticsRepairFlow(RepairsFlow):
+class ClearStatisticsRepairFlow(_ConfirmRepairFlow):
     """Clear the long-term statistics of a removed account, or keep them (ignore the issue)."""
 
     def __init__(self, prefix: str, account: str) -> None:
         """Remember whose statistics to clear."""
         self.prefix = prefix
         self.account = account
-
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult[Any, str]:
-        """Start with the confirmation."""
-        return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None

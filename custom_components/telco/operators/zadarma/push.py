@@ -318,14 +318,15 @@ def pushed_event(fields: dict[str, str], data: ZadarmaRuntimeData) -> PushedEven
         )
     if call.event == "NOTIFY_END":
         kind = "incoming_answered" if call.disposition == "answered" else "incoming_missed"
-        return _ended(call, kind, base, call.caller_id, call.called_did, own)
+        return _ended(call, call.call_start, kind, base, call.caller_id, call.called_did, own)
     if call.event == "NOTIFY_OUT_END":
-        return _ended(call, "outgoing", base, call.internal, call.destination, own)
+        return _ended(call, call.call_start, "outgoing", base, call.internal, call.destination, own)
     return None  # NOTIFY_INTERNAL, NOTIFY_OUT_START …: the end tells the call
 
 
 def _ended(
     call: CallNotification,
+    start: datetime,
     kind: str,
     base: dict[str, Any],
     source: str,
@@ -333,7 +334,6 @@ def _ended(
     own: frozenset[str],
 ) -> PushedEvent:
     """Return the event of a call's end, to be matched against the statistics."""
-    start: datetime = call.call_start  # type: ignore[assignment]  # checked by the caller
     return PushedEvent(
         key=f"push:{call.pbx_call_id}",
         event_type=kind,
