@@ -182,6 +182,24 @@ async def test_odorik_backfill_sums_equal_the_records(
     assert meta[DATA_081]["name"] == "Odorik 1234567 +420799799081 data used"
 
 
+async def test_a_year_of_ten_thousand_calls_a_month_sums_equal_the_records(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    """The scale an active account has: 10 000 calls a month and 500 data records a day."""
+    state = odorik_simulator(simulator)
+    state.add_history(days=365, calls_per_day=round(10_000 * 12 / 365), data_per_day=500)
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+
+    expected = _odorik_expected(simulator)
+    assert sum(1 for row in state.calls if row["direction"] is not None) > 12 * 10_000
+    assert len(state.mobile_data) > 365 * 500
+    _assert_equal(await _rows(recorder_mock, hass, set(expected)), expected)
+
+
 async def test_outage_restart_and_reload_keep_the_sums_equal(
     recorder_mock: Recorder,
     hass: HomeAssistant,

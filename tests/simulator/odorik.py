@@ -1714,7 +1714,11 @@ class OdorikSimulator:
             calls_per_day=int(body.get("calls_per_day", 0)),
             data_per_day=int(body.get("data_per_day", 0)),
         )
-        return web.json_response({"calls": len(calls), "mobile_data": len(data)})
+        # What the whole history costs (the seeded calls too): what statistics must sum to.
+        priced = sum(row["price"] for row in self.calls if row["direction"] is not None)
+        return web.json_response(
+            {"calls": len(calls), "mobile_data": len(data), "call_cost": round(priced, 2)}
+        )
 
     async def _control_reset(self, request: web.Request) -> web.Response:
         self.seeded = True

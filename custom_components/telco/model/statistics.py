@@ -49,6 +49,9 @@ HISTORY_STORE_VERSION: Final = 1
 HOUR: Final = timedelta(hours=1)
 # After an outage (or a refusal) the window is read again this much later.
 RETRY_AFTER: Final = timedelta(minutes=5)
+# Reading a year is faster than writing it, and what the recorder has not written yet
+# is held in memory: past this many queued tasks the import waits for it.
+RECORDER_BACKLOG: Final = 100
 
 # Home Assistant 2025.4 stores metadata without ``unit_class`` (its recorder raises a
 # TypeError when given one); from 2025.11 on the field is required. The one gate.
@@ -360,6 +363,9 @@ class HistoryImporter:
             async_add_external_statistics(
                 self.hass, metadata(statistic, self._name(series), series), rows
             )
+        recorder = get_instance(self.hass)
+        if recorder.backlog > RECORDER_BACKLOG:
+            await recorder.async_block_till_done()
         moved = run.position < limit
         run.position, run.page, run.buckets, run.seen = end, 0, {}, set()
         if moved:
