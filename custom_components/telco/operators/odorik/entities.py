@@ -35,8 +35,9 @@ from ...model.descriptions import (
     display_number,
     sms_notifier,
 )
+from .account import ROAMING_OFF
 from .actions import send_sms
-from .coordinators import ROAMING_OFF, DataUsage, OdorikRuntimeData
+from .coordinators import DataUsage, OdorikRuntimeData
 from .options import DATA_PACKAGES, key_of, keys_of, option_key
 
 type Data = OdorikRuntimeData
