@@ -57,6 +57,7 @@ KNOWN_REFUSALS = frozenset(
         "redirection_loop",
         "shared_number_conflict",
         "sim_already_assigned",
+        "unauthorized",
     }
 )
 RATE_LIMIT_REFUSALS = frozenset({"rate_limited"})

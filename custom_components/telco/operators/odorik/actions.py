@@ -232,17 +232,13 @@ def _routing_response(routing: PublicNumberRouting) -> dict[str, Any]:
 
 async def _get_routing(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     if "public_number" in given:
-        numbers = [_public_number(given["public_number"])]
+        number = _public_number(given["public_number"])
+        routings = [await data.routing.async_ask(data.routing.async_read_public_number(number))]
     else:
-        listed = await data.routing.async_ask(data.client.get_public_numbers())
-        numbers = [number.public_number for number in listed]
-    answer = [
-        _routing_response(
-            await data.routing.async_ask(data.routing.async_read_public_number(number))
-        )
-        for number in numbers
-    ]
-    return {"public_numbers": answer}
+        # Every listed number the login may read (a line login lists the account's).
+        listed = await data.routing.async_ask(data.routing.async_read_all())
+        routings = [routing for routing in listed if routing.readable]
+    return {"public_numbers": [_routing_response(routing) for routing in routings]}
 
 
 async def _add_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:

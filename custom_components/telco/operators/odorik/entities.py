@@ -231,6 +231,10 @@ SENSORS: tuple[TelcoSensorDescription[Data], ...] = (
         key="routing",
         translation_key="routing",
         subject=PUBLIC_NUMBER,
+        # A number the login may not read (another line's) gets no entity; one that
+        # turns unreadable stays, unavailable, with its device.
+        exists_fn=lambda data, number: data.routing.data[number].readable,
+        available_fn=lambda data, number: data.routing.data[number].readable,
         value_fn=lambda data, number: len(data.routing.data[number].routes),
         attributes_fn=_routing_attributes,
     ),

@@ -1,5 +1,12 @@
 """Odorik's public numbers with their routing rules and parallel ringings.
 
+Each number's routing is read on its own. A login may list numbers whose routing it
+may not read: the list holds every public number of the account (document 000), a
+line login included, and Odorik answers ``unauthorized`` (or
+``nonexisting_public_number``) to reading another line's number. Such a number stays
+listed, its routing marked unread: the other numbers are shown all the same, and no
+device is removed for it.
+
 Odorik documents no change in progress for routing: a change is read back at once,
 and must show there.
 """
@@ -14,6 +21,7 @@ from typing import Final
 
 from homeassistant.exceptions import HomeAssistantError
 
+from ...api import TelcoApiError
 from ...api.odorik import OdorikClient
 from ...api.odorik_models import PublicNumber, Ringing, Route
 from ...const import DOMAIN
@@ -22,14 +30,34 @@ from ...model.coordinator import TelcoCoordinator, map_client_errors
 # Routing changes by hand.
 ROUTING_INTERVAL: Final = timedelta(minutes=15)
 
+# Odorik's answers to reading a number's routing that the login may not read.
+UNREADABLE: Final = frozenset({"unauthorized", "nonexisting_public_number"})
+
 
 @dataclass(frozen=True, kw_only=True)
 class PublicNumberRouting:
-    """A public number with its routing rules and parallel ringings."""
+    """A public number with its routing rules and parallel ringings.
+
+    ``refused`` holds Odorik's token when it would not let the login read them;
+    the lists are then empty, for nothing is known of them.
+    """
 
     number: PublicNumber
     routes: list[Route]
     ringings: list[Ringing]
+    refused: str | None = None
+
+    @property
+    def readable(self) -> bool:
+        """Tell whether the routing was read."""
+        return self.refused is None
+
+
+def _unreadable(number: PublicNumber, result: BaseException) -> PublicNumberRouting | None:
+    """Return the routing of a number the login may not read, None for any other failure."""
+    if isinstance(result, TelcoApiError) and UNREADABLE.intersection(result.tokens):
+        return PublicNumberRouting(number=number, routes=[], ringings=[], refused=result.token)
+    return None
 
 
 class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], OdorikClient]):
@@ -39,9 +67,23 @@ class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], 
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
+        return {routing.number.public_number: routing for routing in await self.async_read_all()}
+
+    async def async_read_all(self) -> list[PublicNumberRouting]:
+        """Read every public number's routing; those the login may not read are marked."""
         numbers = await self.client.get_public_numbers()
-        routings = await asyncio.gather(*(self._routing(number) for number in numbers))
-        return {routing.number.public_number: routing for routing in routings}
+        results = await asyncio.gather(
+            *(self._routing(number) for number in numbers), return_exceptions=True
+        )
+        routings: list[PublicNumberRouting] = []
+        for number, result in zip(numbers, results, strict=True):
+            if not isinstance(result, BaseException):
+                routings.append(result)
+            elif (unread := _unreadable(number, result)) is not None:
+                routings.append(unread)  # kept, marked; anything else fails the read
+            else:
+                raise result
+        return routings
 
     async def _routing(self, number: PublicNumber) -> PublicNumberRouting:
         routes, ringings = await asyncio.gather(
