@@ -22,13 +22,10 @@ from ...api.odorik_models import CallStatistics, SimCard, SimCardUpdate
 from ...const import LOGGER, ODORIK_TIMEZONE
 from ...model.coordinator import TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry
+from .options import roaming_off
 
 # The balance, SIM cards and statistics change when the user acts.
 ACCOUNT_INTERVAL: Final = timedelta(minutes=5)
-
-ROAMING_OFF = "off"
-# Roaming is turned back on with this profile when the SIM card offers no list.
-DEFAULT_ROAMING = "eu_data_outgoing"
 
 
 def month_start(now: datetime) -> datetime:
@@ -67,7 +64,7 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
         # number; shown instead of the old values until the SIM card's
         # changes_in_progress list is empty again.
         self.requested: dict[str, SimCardUpdate] = {}
-        # The last roaming profile of each SIM card other than "off", to go back to.
+        # The last roaming profile of each SIM card other than its "off" one, to go back to.
         self.last_roaming: dict[str, str] = {}
         # SIM cards a change was sent to whose answer was lost and that were not read
         # since: the client reads such a card afresh before the next change.
@@ -103,7 +100,8 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
             if number in by_number and by_number[number].changes_in_progress
         }
         for number, card in by_number.items():
-            if card.roaming is not None and card.roaming != ROAMING_OFF:
+            off = roaming_off(card.available_roaming_settings)
+            if off is not None and card.roaming is not None and card.roaming != off:
                 self.last_roaming[number] = card.roaming
         return by_number
 
@@ -130,16 +128,16 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
         requested = self.requested.get(number)
         return requested.applied_to(card) if requested else card
 
-    def roaming_to_restore(self, number: str) -> str:
-        """Return the roaming profile to turn roaming back on with."""
-        if number in self.last_roaming:
-            return self.last_roaming[number]
+    def roaming_to_restore(self, number: str) -> str | None:
+        """Return the roaming profile to turn roaming back on with; None if none is offered."""
+        card = self.data.sim_cards[number]
+        off = roaming_off(card.available_roaming_settings)
         offered = [
-            option.name
-            for option in self.data.sim_cards[number].available_roaming_settings or ()
-            if option.name != ROAMING_OFF
+            option.name for option in card.available_roaming_settings or () if option.name != off
         ]
-        return offered[0] if offered else DEFAULT_ROAMING
+        if self.last_roaming.get(number) in offered:
+            return self.last_roaming[number]
+        return offered[0] if offered else None
 
     async def async_update_sim(self, number: str, update: SimCardUpdate) -> None:
         """Change SIM settings, show them as asked for while applied, re-read the SIM cards.
