@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,6 +13,7 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
+    STATE_UNAVAILABLE,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -20,6 +22,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.telco.api.odorik_models import SimOption
+from custom_components.telco.operators.odorik.entities import SWITCHES
+from custom_components.telco.operators.odorik.options import roaming_off
 from tests.common import FROZEN_NOW, advance, entities_of, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
@@ -164,7 +169,9 @@ async def test_operator_refusal_is_reported_and_state_kept(
     simulator.control.faults["odorik"].outage = True
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, SERVICE_TURN_OFF, MOBILE_DATA)
-    assert err.value.translation_key == "communication_error"
+    # Whether the operator behind the failure made the change is unknown, and a
+    # re-read fails too: the user is told it may not have been applied.
+    assert err.value.translation_key == "change_unconfirmed"
     assert "odorik-demo" not in str(err.value)
     assert hass.states.get(MOBILE_DATA).state == STATE_ON
     assert simulator.app[ODORIK_KEY].sims[SIM].settings["mobile_data"] is True
@@ -185,3 +192,79 @@ async def test_auto_prolongation_switch(
     await _switch(hass, SERVICE_TURN_OFF, entity_id)
     assert account.numbers["442037691880"].autorenew is False
     assert hass.states.get(entity_id).state == STATE_OFF
+
+
+# -- roaming "off" is a profile the SIM card offers ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("offered", "off"),
+    [
+        (["eu_data_outgoing", "off", "roaming_none"], "off"),
+        (["eu_data_outgoing", "roaming_none"], "roaming_none"),
+        (["Disabled", "world_outgoing"], "Disabled"),
+        (["basic_off"], "basic_off"),
+        (["eu_data_outgoing", "world_outgoing"], None),
+        ([], None),
+    ],
+)
+def test_roaming_off_is_found_among_the_offered_profiles(
+    offered: list[str], off: str | None
+) -> None:
+    assert roaming_off([SimOption(name) for name in offered]) == off
+    assert roaming_off(None) is None
+
+
+async def test_roaming_turns_off_with_the_profile_the_card_offers_for_it(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    odorik = simulator.app[ODORIK_KEY]
+    odorik.settings.roaming_settings = ["none", "eu_data_outgoing", "world_outgoing"]
+    odorik.sims["00420799799082"].settings["roaming"] = "none"
+    await setup_entry(hass, odorik_entry)
+    assert hass.states.get("switch.sim_420_799_799_082_roaming").state == STATE_OFF
+    assert hass.states.get(ROAMING).state == STATE_ON
+
+    await _switch(hass, SERVICE_TURN_OFF, ROAMING)
+    assert odorik.sims[SIM].settings["roaming"] == "none"
+    assert hass.states.get(ROAMING).state == STATE_OFF
+
+    await _switch(hass, SERVICE_TURN_ON, ROAMING)
+    assert odorik.sims[SIM].settings["roaming"] == "eu_data_outgoing"
+    assert hass.states.get(ROAMING).state == STATE_ON
+
+
+async def test_roaming_switch_is_unavailable_without_an_off_profile(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    simulator.app[ODORIK_KEY].settings.roaming_settings = ["eu_data_outgoing", "world_outgoing"]
+    await setup_entry(hass, odorik_entry)
+    assert hass.states.get(ROAMING).state == STATE_UNAVAILABLE
+    # The profile select still offers what the card offers.
+    assert hass.states.get("select.sim_420_799_799_081_roaming_profile").state == (
+        "eu_data_outgoing"
+    )
+
+
+async def test_roaming_switch_refuses_when_the_card_offers_no_off_profile(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """Home Assistant does not switch an unavailable switch; its write refuses all the same."""
+    await setup_entry(hass, odorik_entry)
+    account = odorik_entry.runtime_data.account
+    card = account.data.sim_cards[SIM]
+    without_off = tuple(
+        option for option in card.available_roaming_settings or () if option.name != "off"
+    )
+    account.data.sim_cards[SIM] = replace(card, available_roaming_settings=without_off)
+    before = simulator.control.counts["odorik PUT /api/v1/sim_cards/{phone}.json"]
+
+    (roaming,) = [description for description in SWITCHES if description.key == "roaming"]
+    assert not roaming.available_fn(odorik_entry.runtime_data, SIM)
+    with pytest.raises(ServiceValidationError) as err:
+        await roaming.set_fn(odorik_entry.runtime_data, SIM, False)
+    assert err.value.translation_key == "roaming_not_offered"
+    assert err.value.translation_placeholders == {
+        "offered": "eu_data_outgoing, eu_outgoing, world_outgoing"
+    }
+    assert simulator.control.counts["odorik PUT /api/v1/sim_cards/{phone}.json"] == before

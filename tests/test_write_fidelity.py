@@ -54,14 +54,23 @@ def html_pages(simulator: SimulatorServer, operator: str, *methods: str) -> None
 
 
 async def fails_to_communicate(
-    hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any
+    hass: HomeAssistant,
+    action: str,
+    entry: MockConfigEntry,
+    *,
+    key: str = "communication_error",
+    **data: Any,
 ) -> HomeAssistantError:
-    """Run an action that must fail as a communication error, without secrets."""
+    """Run an action that must fail as a communication error, without secrets.
+
+    A change the operator's re-read does not show says that it may not have been
+    applied (``change_unconfirmed``).
+    """
     with pytest.raises(HomeAssistantError) as err:
         await act(hass, action, entry, **data)
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == "communication_error"
+    assert err.value.translation_key == key
     said = err.value.translation_placeholders["error"]
     assert ACCOUNT_PASSWORD not in said
     assert DEMO_API_SECRET not in said
@@ -80,7 +89,12 @@ async def test_remove_route_answered_with_a_maintenance_page(
     before = list(odorik.public_numbers[PUBLIC].routes)
     html_pages(simulator, "odorik", "DELETE /public_numbers/{number}/routes/{route_id}.json")
     await fails_to_communicate(
-        hass, "remove_route", odorik_entry, public_number=PUBLIC, route_id=SEEDED_SECOND_ROUTE
+        hass,
+        "remove_route",
+        odorik_entry,
+        key="change_unconfirmed",
+        public_number=PUBLIC,
+        route_id=SEEDED_SECOND_ROUTE,
     )
     assert odorik.public_numbers[PUBLIC].routes == before
     assert SEEDED_SECOND_ROUTE in {route["id"] for route in before}
@@ -95,6 +109,7 @@ async def test_remove_parallel_ringing_answered_with_a_maintenance_page(
         hass,
         "remove_parallel_ringing",
         odorik_entry,
+        key="change_unconfirmed",
         public_number=PUBLIC,
         ringing_number="*403366",
     )
@@ -109,7 +124,9 @@ async def test_hang_up_answered_with_a_maintenance_page(
     await setup_entry(hass, odorik_entry)
     odorik = simulator.app[ODORIK_KEY]
     html_pages(simulator, "odorik", "DELETE /active_calls/{call_id}.json")
-    await fails_to_communicate(hass, "hang_up", odorik_entry, call_id=SEEDED_ACTIVE_CALL)
+    await fails_to_communicate(
+        hass, "hang_up", odorik_entry, key="change_unconfirmed", call_id=SEEDED_ACTIVE_CALL
+    )
     assert [call["id"] for call in odorik.active_calls] == [SEEDED_ACTIVE_CALL]
     assert hass.states.get("sensor.odorik_1234567_active_calls").state == "1"
 

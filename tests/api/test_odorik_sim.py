@@ -281,6 +281,25 @@ async def test_data_restart(simulator: SimulatorServer, session: aiohttp.ClientS
     assert err.value.tokens == ("low_balance",)
 
 
+async def test_data_restart_turns_a_data_package_into_billing_per_kb(
+    simulator: SimulatorServer, session: aiohttp.ClientSession
+) -> None:
+    """003: with a data package the card switches to per-kB billing; per kB, the
+    fair-use limit is reset by switching away and back, so the package stays."""
+    client = make_client(simulator, session)
+    assert (await client.get_sim_card(DATA_SIM)).data_package == "1000MB"
+    await client.data_restart(DATA_SIM)
+    restarted = await client.get_sim_card(DATA_SIM)
+    assert restarted.data_package is not None
+    assert restarted.data_package.startswith("perKB_")
+    assert restarted.data_package_for_next_month == "1000MB"
+
+    state(simulator).sims[QUIET_SIM].settings["mobile_data"] = True
+    await client.data_restart(QUIET_SIM)
+    assert (await client.get_sim_card(QUIET_SIM)).data_package == "perKB_50MB"
+    assert state(simulator).sims[QUIET_SIM].data_restarts == 1
+
+
 async def test_data_restart_takes_time(
     simulator: SimulatorServer, session: aiohttp.ClientSession
 ) -> None:

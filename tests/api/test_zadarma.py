@@ -878,6 +878,7 @@ async def test_settings_endpoint(
             "rate_limit_window_seconds": 60.0,
             "spec_typing": False,
             "statistics_rate_limit_per_minute": 3,
+            "lost_answers": [],
         }
     async with session.post(
         f"{simulator.url}/_control/zadarma/settings", json={"bogus": 1}

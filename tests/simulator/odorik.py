@@ -95,9 +95,14 @@ DATA_PACKAGES = [
     ("3000MB", 440),
     ("10GB", 690),
 ]
+PER_KB = "perKB_"
+PER_KB_DEFAULT = "perKB_50MB"
 CREDIT_ADDONS = [("200MB", 49), ("500MB", 99), ("1GB", 149)]
 DELAYED_BILLING_PACKAGES = [("none", 0), ("naruby_100", 100), ("naruby_300", 250)]
-ROAMING_SETTINGS = [("off", 0), ("eu_data_outgoing", 0), ("eu_outgoing", 0), ("world_outgoing", 0)]
+# GUESS: 003 names no roaming profile but its example eu_data_outgoing ("see the source
+# of available roaming settings"); these names are one client's guesses. The list a SIM
+# card offers is the setting roaming_settings, so that tests can offer others.
+ROAMING_SETTINGS = ["off", "eu_data_outgoing", "eu_outgoing", "world_outgoing"]
 VOICE_PACKAGES = ["none", "100min", "300min", "unlimited"]
 PREMIUM_SERVICES = ["off", "sms_payments_and_dms", "all_other_than_sms_payments_and_dms", "all"]
 BOOLEAN_SIM_SETTINGS = ["missed_calls_register", "mobile_data", "lte", "lte_for_next_month"]
@@ -182,6 +187,15 @@ class OdorikSettings:
     # List SMS in /sms.json without ``direction``, as calls.json lists them (the only
     # public description of SMS rows says they lack it).
     sms_without_direction: bool = False
+    # The roaming profiles a SIM card offers (and accepts); see ROAMING_SETTINGS.
+    roaming_settings: list[str] = field(default_factory=lambda: list(ROAMING_SETTINGS))
+    # "PUT /sim_cards/{phone}.json" style methods (as registered, with placeholders)
+    # whose answers are lost: the request is handled, then the connection closes
+    # before the answer is written, as when a timeout or a dropped link cuts it off.
+    lost_answers: list[str] = field(default_factory=list)
+    # Methods, named as for lost_answers, answered as successful writes (as
+    # ``_written`` answers) without changing anything: a server that drops a change.
+    unapplied_writes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -409,11 +423,24 @@ class OdorikSimulator:
             try:
                 principal = self._authenticate(params)
                 self.settle()
-                return await endpoint.handler(request, params, principal)
+                if f"{endpoint.method} {endpoint.path}" in self.settings.unapplied_writes:
+                    response = self._written({})
+                else:
+                    response = await endpoint.handler(request, params, principal)
             except OdorikRefusalError as refusal:
-                return render_error(endpoint.style, refusal.token, refusal.detail)
+                response = render_error(endpoint.style, refusal.token, refusal.detail)
+            if f"{endpoint.method} {endpoint.path}" in self.settings.lost_answers:
+                return self._lose(request)
+            return response
 
         return handle
+
+    @staticmethod
+    def _lose(request: web.Request) -> web.Response:
+        """Close the connection of a handled request: its answer never arrives."""
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=200)
 
     @staticmethod
     async def _params(request: web.Request) -> Params:
@@ -895,11 +922,13 @@ class OdorikSimulator:
             hidden.discard("sip_name")
         if params.get("include_shared_numbers") == "true":
             hidden.discard("shared")
+        # 000: "all public numbers associated with the account", a line login too; a
+        # line login may not read the routing of another line's number (unauthorized).
         return _json(
             [
                 {"public_number": number.number, "type": number.type}
                 for number in self.public_numbers.values()
-                if number.type not in hidden and who.sees(number.line)
+                if number.type not in hidden
             ]
         )
 
@@ -938,6 +967,8 @@ class OdorikSimulator:
         if self._leads_to(ringing, number.number, {ringing}):
             raise OdorikRefusalError("redirection_loop")
         if (number.number, ringing) in self.foreign_shared_routes:
+            # 000 documents this token for POST routes only; for POST ringings (a route
+            # from "*") it is a GUESS.
             raise OdorikRefusalError("shared_number_conflict")
 
     async def _add_ringing(
@@ -1469,7 +1500,7 @@ class OdorikSimulator:
             ),
             "include_available_roaming_settings": (
                 "available_roaming_settings",
-                ROAMING_SETTINGS,
+                [(name, 0) for name in self.settings.roaming_settings],
             ),
         }
         for flag, (key, options) in available.items():
@@ -1491,8 +1522,7 @@ class OdorikSimulator:
     async def _sim_card(self, request: web.Request, params: Params, who: Principal) -> web.Response:
         return _json(self._sim_json(self._sim(request, who), params, listed=False))
 
-    @staticmethod
-    def _validated_changes(params: Params) -> dict[str, Any]:
+    def _validated_changes(self, params: Params) -> dict[str, Any]:
         allowed: dict[str, list[str]] = {
             "data_package": [name for name, _ in DATA_PACKAGES],
             "data_package_for_next_month": [name for name, _ in DATA_PACKAGES],
@@ -1502,7 +1532,7 @@ class OdorikSimulator:
             "package_delayed_billing_for_next_month": [
                 name for name, _ in DELAYED_BILLING_PACKAGES
             ],
-            "roaming": [name for name, _ in ROAMING_SETTINGS],
+            "roaming": self.settings.roaming_settings,
             "premium_services": PREMIUM_SERVICES,
             "add_credit": [name for name, _ in CREDIT_ADDONS],
             **{key: ["true", "false"] for key in BOOLEAN_SIM_SETTINGS},
@@ -1577,7 +1607,14 @@ class OdorikSimulator:
         if not sim.settings["mobile_data"]:
             raise OdorikRefusalError("mobile_data_disabled")
         sim.data_restarts += 1
-        self._start_change(sim, {}, ["data_restart"])
+        # 003: billed per kB, the fair-use limit is reset by switching to another kind
+        # of tariff and back (the settings end as they were); with a data package, the
+        # card is switched to billing per kB.
+        changes: dict[str, Any] = {}
+        if not sim.settings["data_package"].startswith(PER_KB):
+            # GUESS: which per-kB package is not documented; the smallest one.
+            changes["data_package"] = PER_KB_DEFAULT
+        self._start_change(sim, changes, ["data_restart"])
         return _text("ok")
 
     async def _mobile_data(

@@ -30,6 +30,7 @@ from homeassistant.util import dt as dt_util
 from ..api import (
     TelcoApiError,
     TelcoAuthenticationError,
+    TelcoConnectionError,
     TelcoError,
     TelcoRateLimitedError,
     TelcoValidationError,
@@ -56,6 +57,7 @@ KNOWN_REFUSALS = frozenset(
         "redirection_loop",
         "shared_number_conflict",
         "sim_already_assigned",
+        "unauthorized",
     }
 )
 RATE_LIMIT_REFUSALS = frozenset({"rate_limited"})
@@ -174,9 +176,13 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
         try:
             return await request
         except TelcoError as err:
-            if isinstance(err, TelcoAuthenticationError):
-                self.config_entry.async_start_reauth(self.hass)
-            raise change_error(err) from err
+            raise self._asked_error(err) from err
+
+    def _asked_error(self, err: TelcoError) -> HomeAssistantError:
+        """Return the translated error of a request; refused credentials start reauthentication."""
+        if isinstance(err, TelcoAuthenticationError):
+            self.config_entry.async_start_reauth(self.hass)
+        return change_error(err)
 
     async def async_run_change[R](self, change: Awaitable[R]) -> R:
         """Send a change to the operator: the one place its errors are translated.
@@ -190,6 +196,46 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
         except HomeAssistantError:
             self.async_update_listeners()
             raise
+
+    async def async_run_confirmed_change(
+        self, change: Awaitable[object], confirm: Callable[[], Awaitable[bool]]
+    ) -> None:
+        """Send a change whose answer may be lost after the operator made it.
+
+        A connection that fails or times out once the request is sent (or a page
+        answering in the operator's place) says nothing about the change: the
+        operator may have made it. ``confirm`` then re-reads the item (showing it
+        at once) and tells whether the operator has the change, or is applying
+        it; if so it counts as made. Otherwise, or when the re-read fails too,
+        the user is told that the change may not have been applied. Every other
+        error is translated as ``async_run_change`` does.
+        """
+        try:
+            await change
+        except TelcoConnectionError as err:
+            await self._async_confirm_lost_answer(err, confirm)
+        except TelcoError as err:
+            self.async_update_listeners()
+            raise self._asked_error(err) from err
+
+    async def _async_confirm_lost_answer(
+        self, lost: TelcoConnectionError, confirm: Callable[[], Awaitable[bool]]
+    ) -> None:
+        try:
+            confirmed = await confirm()
+        except TelcoError as err:
+            if isinstance(err, TelcoAuthenticationError):
+                self.config_entry.async_start_reauth(self.hass)
+            LOGGER.debug("Re-reading after a change whose answer was lost failed: %s", err)
+            confirmed = False
+        if not confirmed:
+            self.async_update_listeners()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="change_unconfirmed",
+                translation_placeholders={"error": str(lost)},
+            ) from lost
+        LOGGER.debug("A change whose answer was lost was made all the same: %s", lost)
 
 
 # --- Call records --------------------------------------------------------------------------

@@ -18,13 +18,12 @@ from ...api import TelcoApiError
 from ...api.odorik import DEFAULT_ODORIK_URL, OdorikClient
 from ...const import OPERATOR_ODORIK
 from ...model.declaration import AccountIdentity, Operator, TelcoConfigEntry
+from .account import OdorikAccountCoordinator
 from .actions import ACTIONS
 from .coordinators import (
-    OdorikAccountCoordinator,
     OdorikActiveCallsCoordinator,
     OdorikCallsCoordinator,
     OdorikMobileDataCoordinator,
-    OdorikRoutingCoordinator,
     OdorikRuntimeData,
 )
 from .entities import (
@@ -41,6 +40,7 @@ from .entities import (
 from .events import EVENTS
 from .history import history
 from .numbers import odorik_number
+from .routing import OdorikRoutingCoordinator
 from .voice import VOICE
 
 type Data = OdorikRuntimeData

@@ -21,8 +21,9 @@ from ...const import ODORIK_CURRENCY
 from ...model.action_input import invalid, jsonable, moment, period
 from ...model.actions import callback_response, offer, sms_response
 from ...model.declaration import OperatorAction
-from .coordinators import OdorikRuntimeData, PublicNumberRouting
+from .coordinators import OdorikRuntimeData
 from .numbers import odorik_number, odorik_prefix
+from .routing import PublicNumberRouting
 
 type Data = OdorikRuntimeData
 type Fields = Mapping[str, Any]
@@ -128,7 +129,7 @@ async def _hang_up(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, 
 async def end_calls(data: Data, call_ids: list[int]) -> list[int]:
     """End calls in progress (the path of the action and the intent), then re-read them."""
     for call_id in call_ids:
-        await data.active_calls.async_run_change(data.client.hang_up(call_id))
+        await data.active_calls.async_hang_up(call_id)
     await data.active_calls.async_refresh()
     return call_ids
 
@@ -231,22 +232,13 @@ def _routing_response(routing: PublicNumberRouting) -> dict[str, Any]:
 
 async def _get_routing(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     if "public_number" in given:
-        numbers = [_public_number(given["public_number"])]
+        number = _public_number(given["public_number"])
+        routings = [await data.routing.async_ask(data.routing.async_read_public_number(number))]
     else:
-        listed = await data.routing.async_ask(data.client.get_public_numbers())
-        numbers = [number.public_number for number in listed]
-    answer = [
-        _routing_response(
-            await data.routing.async_ask(data.routing.async_read_public_number(number))
-        )
-        for number in numbers
-    ]
-    return {"public_numbers": answer}
-
-
-async def _routes_after_change(data: Data, number: str) -> dict[str, Any]:
-    routing = await data.routing.async_ask(data.routing.async_refresh_public_number(number))
-    return _routing_response(routing)
+        # Every listed number the login may read (a line login lists the account's).
+        listed = await data.routing.async_ask(data.routing.async_read_all())
+        routings = [routing for routing in listed if routing.readable]
+    return {"public_numbers": [_routing_response(routing) for routing in routings]}
 
 
 async def _add_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
@@ -257,10 +249,9 @@ async def _add_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[str
         source = odorik_number(source, "source_number", codes=True, sip_names=True)
     # With replace, Odorik drops the other rules of this source itself, in the same
     # request: a refused rule leaves the old ones as they were.
-    await data.routing.async_run_change(
-        data.client.add_route(number, source, ringing, replace_by_source_number=given["replace"])
+    return _routing_response(
+        await data.routing.async_add_route(number, source, ringing, replace=given["replace"])
     )
-    return await _routes_after_change(data, number)
 
 
 async def _remove_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
@@ -269,15 +260,13 @@ async def _remove_route(hass: HomeAssistant, data: Data, given: Fields) -> dict[
     routes = await data.routing.async_ask(data.client.get_routes(number))
     if not any(route.id == route_id for route in routes):
         raise invalid("route_id", "route_not_found", route_id=str(route_id))
-    await data.routing.async_run_change(data.client.delete_route(number, route_id))
-    return await _routes_after_change(data, number)
+    return _routing_response(await data.routing.async_remove_route(number, route_id))
 
 
 async def _add_parallel_ringing(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     number = _public_number(given["public_number"])
     ringing = _target(given["ringing_number"], "ringing_number")
-    await data.routing.async_run_change(data.client.add_ringing(number, ringing))
-    return await _routes_after_change(data, number)
+    return _routing_response(await data.routing.async_add_ringing(number, ringing))
 
 
 async def _remove_parallel_ringing(
@@ -285,8 +274,7 @@ async def _remove_parallel_ringing(
 ) -> dict[str, Any]:
     number = _public_number(given["public_number"])
     ringing = _target(given["ringing_number"], "ringing_number")
-    await data.routing.async_run_change(data.client.delete_ringing(number, ringing))
-    return await _routes_after_change(data, number)
+    return _routing_response(await data.routing.async_remove_ringing(number, ringing))
 
 
 def _sim_number(data: Data, value: str) -> str:

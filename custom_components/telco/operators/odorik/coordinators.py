@@ -1,4 +1,4 @@
-"""Odorik's coordinators: the account, calls in progress, mobile data, routing and calls.
+"""Odorik's coordinators: calls in progress, mobile data and calls (account: account.py).
 
 Odorik bills by the Prague month; the mobile data of a month is kept in a ledger that
 each poll extends by what is new, and the call history is read past the last record
@@ -7,161 +7,33 @@ told (``since_id``).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final, override
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from ...api import TelcoError
 from ...api.odorik import OdorikClient
-from ...api.odorik_models import (
-    ActiveCall,
-    Call,
-    CallStatistics,
-    MobileDataRecord,
-    PublicNumber,
-    Ringing,
-    Route,
-    SimCard,
-    SimCardUpdate,
-    Sms,
-)
-from ...const import LOGGER, ODORIK_TIMEZONE
+from ...api.odorik_models import ActiveCall, Call, MobileDataRecord, Sms
+from ...const import ODORIK_TIMEZONE
 from ...model.coordinator import CallRecordsCoordinator, TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry, TelcoRuntimeData
+from .account import OdorikAccountCoordinator, month_start
+from .routing import OdorikRoutingCoordinator
 
 # Odorik names no request limit. Calls in progress change fast, and a call enters the
-# history when it ends; the balance, SIM cards and statistics change when the user
-# acts; mobile data is booked in daily records and routing changes by hand.
+# history when it ends; mobile data is booked in daily records (the account:
+# account.py; routing: routing.py).
 ACTIVE_CALLS_INTERVAL: Final = timedelta(seconds=30)
-ACCOUNT_INTERVAL: Final = timedelta(minutes=5)
 SLOW_INTERVAL: Final = timedelta(minutes=15)
-
-
-def month_start(now: datetime) -> datetime:
-    """Return the start of ``now``'s month in Prague time (Odorik's billing month)."""
-    local = now.astimezone(ODORIK_TIMEZONE)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def day_start(moment: datetime) -> datetime:
     """Return the start of ``moment``'s day in Prague time."""
     local = moment.astimezone(ODORIK_TIMEZONE)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-ROAMING_OFF = "off"
-# Roaming is turned back on with this profile when the SIM card offers no list.
-DEFAULT_ROAMING = "eu_data_outgoing"
-
-
-@dataclass(frozen=True, kw_only=True)
-class OdorikAccount:
-    """One poll of the Odorik account: balance, SIM cards and this month's calls."""
-
-    balance: float
-    sim_cards: dict[str, SimCard]
-    statistics: CallStatistics
-    missed_calls: int
-    # The start of the Prague month the statistics count from.
-    month: datetime
-
-
-class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
-    """Balance, SIM cards (one list request for all) and month-to-date call statistics."""
-
-    interval = ACCOUNT_INTERVAL
-
-    def __init__(self, hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient) -> None:
-        """Start with no change waiting to be applied."""
-        super().__init__(hass, entry, client)
-        # Changes the user asked for while the operator still applies them, by phone
-        # number; shown instead of the old values until the SIM card's
-        # changes_in_progress list is empty again.
-        self.requested: dict[str, SimCardUpdate] = {}
-        # The last roaming profile of each SIM card other than "off", to go back to.
-        self.last_roaming: dict[str, str] = {}
-
-    @map_client_errors
-    async def _async_update_data(self) -> OdorikAccount:
-        now = dt_util.utcnow()
-        start = month_start(now)
-        balance, sim_cards, statistics, missed = await asyncio.gather(
-            self.client.get_balance(),
-            self._fetch_sim_cards(),
-            self.client.get_call_statistics(start=start, end=now),
-            self.client.get_missed_calls(start=start, end=now),
-        )
-        return OdorikAccount(
-            balance=balance,
-            sim_cards=sim_cards,
-            statistics=statistics,
-            missed_calls=sum(item.count for item in missed),
-            month=start,
-        )
-
-    async def _fetch_sim_cards(self) -> dict[str, SimCard]:
-        cards = await self.client.get_sim_cards(
-            include_available_data_packages=True, include_available_roaming_settings=True
-        )
-        by_number = {card.phone_number: card for card in cards if card.phone_number}
-        self.requested = {
-            number: update
-            for number, update in self.requested.items()
-            if number in by_number and by_number[number].changes_in_progress
-        }
-        for number, card in by_number.items():
-            if card.roaming is not None and card.roaming != ROAMING_OFF:
-                self.last_roaming[number] = card.roaming
-        return by_number
-
-    async def async_refresh_sim_cards(self) -> None:
-        """Re-read only the SIM cards after a change (not balance or statistics)."""
-        try:
-            sim_cards = await self._fetch_sim_cards()
-        except TelcoError as err:
-            # The change itself went through; the next regular poll shows it.
-            LOGGER.debug("Re-reading the SIM cards after a change failed: %s", err)
-            return
-        self.async_set_updated_data(replace(self.data, sim_cards=sim_cards))
-
-    @callback
-    def async_set_balance(self, balance: float) -> None:
-        """Show the credit an answer of the operator reported (an SMS tells what is left)."""
-        self.async_set_updated_data(replace(self.data, balance=balance))
-
-    def sim_card(self, number: str) -> SimCard:
-        """Return a SIM card as it will be once the changes asked for are applied."""
-        card = self.data.sim_cards[number]
-        requested = self.requested.get(number)
-        return requested.applied_to(card) if requested else card
-
-    def roaming_to_restore(self, number: str) -> str:
-        """Return the roaming profile to turn roaming back on with."""
-        if number in self.last_roaming:
-            return self.last_roaming[number]
-        offered = [
-            option.name
-            for option in self.data.sim_cards[number].available_roaming_settings or ()
-            if option.name != ROAMING_OFF
-        ]
-        return offered[0] if offered else DEFAULT_ROAMING
-
-    async def async_update_sim(self, number: str, update: SimCardUpdate) -> None:
-        """Change SIM settings, show them as asked for while applied, re-read the SIM cards."""
-        current = self.data.sim_cards[number]
-        await self.async_run_change(self.client.update_sim_card(number, update, current=current))
-        self.requested[number] = self.requested.get(number, SimCardUpdate()).merged(update)
-        await self.async_refresh_sim_cards()
-
-    async def async_data_restart(self, number: str) -> None:
-        """Restart a SIM card's mobile data (lift the fair-use limit), re-read the SIM cards."""
-        await self.async_run_change(self.client.data_restart(number))
-        await self.async_refresh_sim_cards()
 
 
 class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClient]):
@@ -172,6 +44,16 @@ class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClie
     @map_client_errors
     async def _async_update_data(self) -> list[ActiveCall]:
         return await self.client.get_active_calls()
+
+    async def async_hang_up(self, call_id: int) -> None:
+        """End a call in progress; a lost answer counts when the call is listed no more."""
+
+        async def ended() -> bool:
+            calls = await self.client.get_active_calls()
+            self.async_set_updated_data(calls)
+            return all(call.id != call_id for call in calls)
+
+        await self.async_run_confirmed_change(self.client.hang_up(call_id), ended)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,46 +141,6 @@ class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage], OdorikC
             self.ledger = MobileDataLedger.for_month_of(now)
         records = await self.client.get_mobile_data(start=self.ledger.cursor, end=now)
         return self.ledger.add(records)
-
-
-@dataclass(frozen=True, kw_only=True)
-class PublicNumberRouting:
-    """A public number with its routing rules and parallel ringings."""
-
-    number: PublicNumber
-    routes: list[Route]
-    ringings: list[Ringing]
-
-
-class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], OdorikClient]):
-    """Public numbers with their routes and parallel ringings."""
-
-    interval = SLOW_INTERVAL
-
-    @map_client_errors
-    async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
-        numbers = await self.client.get_public_numbers()
-        routings = await asyncio.gather(*(self._routing(number) for number in numbers))
-        return {routing.number.public_number: routing for routing in routings}
-
-    async def _routing(self, number: PublicNumber) -> PublicNumberRouting:
-        routes, ringings = await asyncio.gather(
-            self.client.get_routes(number.public_number),
-            self.client.get_ringings(number.public_number),
-        )
-        return PublicNumberRouting(number=number, routes=routes, ringings=ringings)
-
-    async def async_read_public_number(self, number: str) -> PublicNumberRouting:
-        """Read one public number's routes and parallel ringings as they are now."""
-        known = self.data.get(number)
-        return await self._routing(known.number if known else PublicNumber(number, None))
-
-    async def async_refresh_public_number(self, number: str) -> PublicNumberRouting:
-        """Re-read only the public number a change was made to; its entities show it at once."""
-        routing = await self.async_read_public_number(number)
-        if number in self.data:
-            self.async_set_updated_data({**self.data, number: routing})
-        return routing
 
 
 # SMS are read by date: the document offers ``since_id`` for calls ("the id of the

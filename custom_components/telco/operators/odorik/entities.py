@@ -13,6 +13,7 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
 )
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import EntityCategory, UnitOfInformation, UnitOfTime
+from homeassistant.exceptions import ServiceValidationError
 
 from ...api.odorik_models import (
     ActiveCall,
@@ -20,7 +21,7 @@ from ...api.odorik_models import (
     SimCardUpdate,
     SimState,
 )
-from ...const import ODORIK_CURRENCY
+from ...const import DOMAIN, ODORIK_CURRENCY
 from ...model.descriptions import (
     DeviceFacts,
     Subject,
@@ -36,8 +37,8 @@ from ...model.descriptions import (
     sms_notifier,
 )
 from .actions import send_sms
-from .coordinators import ROAMING_OFF, DataUsage, OdorikRuntimeData
-from .options import DATA_PACKAGES, key_of, keys_of, option_key
+from .coordinators import DataUsage, OdorikRuntimeData
+from .options import DATA_PACKAGES, key_of, keys_of, option_key, roaming_off
 
 type Data = OdorikRuntimeData
 
@@ -230,6 +231,10 @@ SENSORS: tuple[TelcoSensorDescription[Data], ...] = (
         key="routing",
         translation_key="routing",
         subject=PUBLIC_NUMBER,
+        # A number the login may not read (another line's) gets no entity; one that
+        # turns unreadable stays, unavailable, with its device.
+        exists_fn=lambda data, number: data.routing.data[number].readable,
+        available_fn=lambda data, number: data.routing.data[number].readable,
         value_fn=lambda data, number: len(data.routing.data[number].routes),
         attributes_fn=_routing_attributes,
     ),
@@ -258,9 +263,35 @@ async def _update_sim(data: Data, number: str, update: SimCardUpdate) -> None:
     await data.account.async_update_sim(number, update)
 
 
+def _roaming_off(data: Data, number: str) -> str | None:
+    """Return the roaming profile the SIM card offers to turn roaming off, if any."""
+    return roaming_off(data.account.data.sim_cards[number].available_roaming_settings)
+
+
+def _roaming_switchable(data: Data, number: str) -> bool:
+    """Tell whether the SIM card offers a profile to turn roaming off, and one to turn it on."""
+    return (
+        _roaming_off(data, number) is not None
+        and data.account.roaming_to_restore(number) is not None
+    )
+
+
+def _roaming_on(data: Data, number: str) -> bool:
+    roaming = _sim(data, number).roaming
+    return roaming is not None and roaming != _roaming_off(data, number)
+
+
 async def _set_roaming(data: Data, number: str, on: bool) -> None:
     """Turn roaming off, or back on with the profile it had (or the first offered)."""
-    profile = data.account.roaming_to_restore(number) if on else ROAMING_OFF
+    profile = data.account.roaming_to_restore(number) if on else _roaming_off(data, number)
+    if profile is None:
+        # The switch is unavailable then; a call that came before the poll said so.
+        offered = _names(data.account.data.sim_cards[number].available_roaming_settings)
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="roaming_not_offered",
+            translation_placeholders={"offered": ", ".join(offered) or "-"},
+        )
     await _update_sim(data, number, SimCardUpdate(roaming=profile))
 
 
@@ -283,7 +314,9 @@ SWITCHES: tuple[TelcoSwitchDescription[Data], ...] = (
         key="roaming",
         translation_key="roaming",
         subject=SIM,
-        is_on_fn=lambda data, number: _sim(data, number).roaming not in (None, ROAMING_OFF),
+        # On and off are profiles the SIM card offers: without both it cannot switch.
+        available_fn=_roaming_switchable,
+        is_on_fn=_roaming_on,
         set_fn=_set_roaming,
     ),
     TelcoSwitchDescription(

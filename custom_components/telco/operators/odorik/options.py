@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import re
+from typing import Final
+
+from ...api.odorik_models import SimOption
 
 # Data packages Odorik documents, as translation keys; Odorik may offer others.
 DATA_PACKAGES = [
@@ -49,3 +52,20 @@ def key_of(value: str | None) -> str | None:
 def keys_of(values: Iterable[str | None]) -> dict[str, str]:
     """Map the translation key of each value to the value."""
     return {option_key(value): value for value in values if value}
+
+
+# Odorik documents no roaming profile names but its example ``eu_data_outgoing``: the
+# profile that turns roaming off is found among those a SIM card offers.
+ROAMING_OFF: Final = "off"
+_OFF_WORDS: Final = ("off", "none", "disabled")
+
+
+def roaming_off(offered: Iterable[SimOption] | None) -> str | None:
+    """Return the offered roaming profile that turns roaming off, None if none is offered.
+
+    The one named ``off``, else the first whose name says off, none or disabled.
+    """
+    names = [option.name for option in offered or ()]
+    if ROAMING_OFF in names:
+        return ROAMING_OFF
+    return next((name for name in names if any(w in name.lower() for w in _OFF_WORDS)), None)

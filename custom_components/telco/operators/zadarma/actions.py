@@ -136,9 +136,7 @@ async def _set_sip_routing(hass: HomeAssistant, data: Data, given: Fields) -> di
 
 async def _set_auto_prolongation(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     number = _direct_number(data, given["number"])
-    result = await data.account.async_change_number(
-        number, data.client.set_autoprolongation(number, given["enabled"])
-    )
+    result = await data.account.async_set_auto_prolongation(number, given["enabled"])
     return {"number": number, "auto_prolongation": result}
 
 

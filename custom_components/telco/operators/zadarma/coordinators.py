@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Final, override
 
+from homeassistant.core import callback
+
 from ...api import TelcoAuthenticationError, TelcoError
 from ...api.zadarma import ZadarmaClient, digits
 from ...api.zadarma_models import Balance, DirectNumber, Sip
@@ -88,19 +90,50 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
         await self.async_refresh_number(number)
         return result
 
+    async def async_set_auto_prolongation(self, number: str, enabled: bool) -> bool:
+        """Switch a number's auto-prolongation, then re-read that number; return the new state.
+
+        The state answered is shown at once, even when the re-read fails; a lost
+        answer counts when the number re-read shows the state asked for.
+        """
+
+        async def switch() -> None:
+            state = await self.client.set_autoprolongation(number, enabled)
+            if number in self.data.numbers:
+                self._show(number, replace(self.data.numbers[number], autorenew=state))
+
+        async def confirm() -> bool:
+            fresh = await self._async_read_number(number)
+            return fresh is not None and fresh.autorenew == enabled
+
+        await self.async_run_confirmed_change(switch(), confirm)
+        await self.async_refresh_number(number)
+        known = self.data.numbers.get(number)
+        return known.autorenew if known is not None else enabled
+
     async def async_refresh_number(self, number: str) -> None:
         """Re-read one direct number after a change to it."""
-        if number not in self.data.numbers:
-            return
-        known = self.data.numbers[number]
         try:
-            fresh = await self.client.get_direct_number(number)
+            await self._async_read_number(number)
         except TelcoError as err:
             # The change itself went through; the next regular poll shows it.
             LOGGER.debug("Re-reading a direct number after a change failed: %s", err)
-            return
+
+    async def _async_read_number(self, number: str) -> DirectNumber | None:
+        """Re-read one known direct number and show it; None if it is not known."""
+        if number not in self.data.numbers:
+            return None
+        known = self.data.numbers[number]
+        fresh = await self.client.get_direct_number(number)
         # The single-number answer carries no ``type``; keep the one the list gave.
-        numbers = {**self.data.numbers, number: replace(fresh, type=known.type)}
+        fresh = replace(fresh, type=known.type)
+        self._show(number, fresh)
+        return fresh
+
+    @callback
+    def _show(self, number: str, shown: DirectNumber) -> None:
+        """Show one direct number as read or answered."""
+        numbers = {**self.data.numbers, number: shown}
         self.async_set_updated_data(replace(self.data, numbers=numbers))
 
 

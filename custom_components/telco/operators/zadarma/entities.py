@@ -132,9 +132,7 @@ SWITCHES: tuple[TelcoSwitchDescription[Data], ...] = (
         translation_key="auto_prolongation",
         subject=DIRECT_NUMBER,
         is_on_fn=lambda data, number: data.account.data.numbers[number].autorenew,
-        set_fn=lambda data, number, on: data.account.async_change_number(
-            number, data.client.set_autoprolongation(number, on)
-        ),
+        set_fn=lambda data, number, on: data.account.async_set_auto_prolongation(number, on),
     ),
 )
 
