@@ -45,6 +45,7 @@ RECORD = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+(?:[+-]\d\d:\d\d)? (?P<level>[A-Z]+) ", re.MULTILINE
 )
 DEPRECATION = "Detected that custom integration 'telco'"
+BRAND = Path(__file__).resolve().parent.parent / "custom_components" / "telco" / "brand"
 
 
 class E2EError(Exception):
@@ -249,6 +250,20 @@ async def onboard(hass: Hass) -> None:
     await until(started, "Home Assistant to finish starting", limit=300)
     config = await hass.request("GET", "/api/config")
     print(f"    Home Assistant {config['version']}, onboarded: {[s['step'] for s in steps]}")
+
+
+async def brand_images(hass: Hass) -> None:
+    """Home Assistant serves the integration's own brand images, as the frontend asks."""
+    token = (await hass.ws("brands/access_token"))["token"]
+    images = sorted(BRAND.glob("*.png"))
+    check(images, f"no brand images in {BRAND}")
+    for image in images:
+        path = f"/api/brands/integration/telco/{image.name}"
+        async with hass.session.get(hass.url + path, params={"token": token}) as response:
+            body = await response.read()
+            check(response.status == 200, f"GET {path} -> {response.status}")
+        check(body == image.read_bytes(), f"{path} is not {image}")
+    print(f"    {len(images)} images from brand/: {', '.join(i.name for i in images)}")
 
 
 async def add_account(
@@ -584,6 +599,8 @@ async def run(args: argparse.Namespace) -> list[tuple[str, float]]:
             await onboard(hass)
         await hass.connect()
         try:
+            with step("brand images served from custom_components/telco/brand/", timings):
+                await brand_images(hass)
             entries: dict[str, str] = {}
             with step("config flow: Odorik account, simulator in 'advanced'", timings):
                 odorik_url = f"{args.simulator}/api/v1"
