@@ -420,9 +420,14 @@ class OdorikSimulator:
         async def handle(request: web.Request) -> web.Response:
             params = await self._params(request)
             self.last_params = params
+            control = self.app[CONTROL_KEY]
             try:
-                principal = self._authenticate(params)
-                self.settle()
+                revoked = bool(control.fire(request, "revoke"))
+                principal = self._authenticate(params, revoked=revoked)
+                # The ``stuck_sim`` injections: SIM cards this request sees stuck.
+                stuck = {str(item.options["number"]) for item in control.fire(request, "stuck_sim")}
+                request[STUCK_SIMS] = stuck
+                self.settle(stuck)
                 if f"{endpoint.method} {endpoint.path}" in self.settings.unapplied_writes:
                     response = self._written({})
                 else:
@@ -451,12 +456,12 @@ class OdorikSimulator:
             params.update(parse_qsl(body, keep_blank_values=True))
         return params
 
-    def _authenticate(self, params: Params) -> Principal:
+    def _authenticate(self, params: Params, *, revoked: bool = False) -> Principal:
         user = params.get("user", "")
         password = params.get("password", "")
         if not user or not password:
             raise OdorikRefusalError("authentication_required")
-        if self.app[CONTROL_KEY].faults["odorik"].reject_auth or not self.seeded:
+        if self.app[CONTROL_KEY].faults["odorik"].reject_auth or revoked or not self.seeded:
             raise OdorikRefusalError("authentication_failed")
         if user == ACCOUNT_USER and password == ACCOUNT_PASSWORD:
             return Principal(line=None)
@@ -750,10 +755,12 @@ class OdorikSimulator:
             "phone_number": phone,
         }
 
-    def settle(self) -> None:
-        """Apply SIM changes whose time has come."""
+    def settle(self, stuck: Iterable[str] = ()) -> None:
+        """Apply SIM changes whose time has come (not on the ``stuck`` SIM numbers)."""
         now = self.clock()
         for sim in self.sims.values():
+            if sim.phone_number in stuck:
+                continue
             if sim.pending_until is not None and sim.pending_until <= now:
                 self._apply_sim(sim, sim.pending)
                 sim.pending = {}
@@ -1461,7 +1468,14 @@ class OdorikSimulator:
             raise OdorikRefusalError("unauthorized")
         return sim
 
-    def _sim_json(self, sim: FakeSim, params: Params, *, listed: bool) -> Record:
+    @staticmethod
+    def _stuck(request: web.Request, sim: FakeSim) -> bool:
+        """Return whether a ``stuck_sim`` injection holds this SIM card for this request."""
+        return sim.phone_number in request.get(STUCK_SIMS, ())
+
+    def _sim_json(
+        self, sim: FakeSim, params: Params, *, listed: bool, stuck: bool = False
+    ) -> Record:
         valid_from, valid_to = _month_bounds(self.clock())
         settings = sim.settings
         bought = _package_bytes(settings["data_package"])
@@ -1481,7 +1495,9 @@ class OdorikSimulator:
             {
                 "sim_number": sim.sim_number,
                 "state": sim.state,
-                "changes_in_progress": list(sim.pending_labels),
+                # GUESS: what a stuck change lists; the label data_restart leaves.
+                "changes_in_progress": list(sim.pending_labels)
+                or (["data_restart"] if stuck else []),
                 "data_package": settings["data_package"],
                 "data_package_for_next_month": settings["data_package_for_next_month"],
                 "data_bought_total": bought,
@@ -1513,14 +1529,15 @@ class OdorikSimulator:
     ) -> web.Response:
         return _json(
             [
-                self._sim_json(sim, params, listed=True)
+                self._sim_json(sim, params, listed=True, stuck=self._stuck(request, sim))
                 for sim in self.sims.values()
                 if who.sees(sim.line)
             ]
         )
 
     async def _sim_card(self, request: web.Request, params: Params, who: Principal) -> web.Response:
-        return _json(self._sim_json(self._sim(request, who), params, listed=False))
+        sim = self._sim(request, who)
+        return _json(self._sim_json(sim, params, listed=False, stuck=self._stuck(request, sim)))
 
     def _validated_changes(self, params: Params) -> dict[str, Any]:
         allowed: dict[str, list[str]] = {
@@ -1571,7 +1588,7 @@ class OdorikSimulator:
     ) -> web.Response:
         sim = self._sim(request, who)
         touched = [key for key in [*SIM_SETTINGS, "state", "add_credit"] if key in params]
-        if sim.pending_labels and touched:
+        if (sim.pending_labels or self._stuck(request, sim)) and touched:
             # GUESS: the document describes this restriction of PUT without a token;
             # change_in_progress is the one it gives for data_restart.
             raise OdorikRefusalError("change_in_progress")
@@ -1594,13 +1611,15 @@ class OdorikSimulator:
             # GUESS: what the strings of changes_in_progress say is not documented.
             labels = [f"{key}: {value}" for key, value in changes.items()]
             self._start_change(sim, changes, labels)
-        return self._written(self._sim_json(sim, params, listed=False))
+        return self._written(
+            self._sim_json(sim, params, listed=False, stuck=self._stuck(request, sim))
+        )
 
     async def _data_restart(
         self, request: web.Request, params: Params, who: Principal
     ) -> web.Response:
         sim = self._sim(request, who)
-        if sim.pending_labels:
+        if sim.pending_labels or self._stuck(request, sim):
             raise OdorikRefusalError("change_in_progress")
         if self.balance < 0:
             raise OdorikRefusalError("low_balance")
@@ -1764,6 +1783,7 @@ class OdorikSimulator:
 
 
 ODORIK_KEY: web.AppKey[OdorikSimulator] = web.AppKey("odorik", OdorikSimulator)
+STUCK_SIMS = "telco_stuck_sims"  # request key: the SIM numbers stuck for that request
 
 
 def odorik_simulator(server: SimulatorServer) -> OdorikSimulator:

@@ -730,7 +730,8 @@ class ZadarmaSimulator:
         self, request: web.Request, pairs: list[tuple[str, str]]
     ) -> ZadarmaAccount | None:
         """Return the account whose key signed the request correctly, if any."""
-        if request.app[CONTROL_KEY].faults["zadarma"].reject_auth:
+        control = request.app[CONTROL_KEY]
+        if control.faults["zadarma"].reject_auth or control.fire(request, "revoke"):
             return None
         api_key, _, signature = request.headers.get("Authorization", "").partition(":")
         account = self.accounts.get(api_key)

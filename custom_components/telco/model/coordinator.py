@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
+import inspect
 from itertools import count
 import math
 from typing import Any, ClassVar, Concatenate, Final, Protocol
@@ -62,6 +63,10 @@ KNOWN_REFUSALS = frozenset(
 )
 RATE_LIMIT_REFUSALS = frozenset({"rate_limited"})
 KNOWN_VALIDATIONS = frozenset({"state_change_alone", "change_in_progress"})
+# Newer Home Assistant polls next after an ``UpdateFailed``'s ``retry_after`` (2025.4 has
+# no such argument); an operator's delay is taken within these bounds.
+POLL_RETRY_AFTER: Final = "retry_after" in inspect.signature(UpdateFailed.__init__).parameters
+RETRY_AFTER_BOUNDS: Final = (1.0, 3600.0)
 
 
 def change_error(err: TelcoError) -> HomeAssistantError:
@@ -120,6 +125,7 @@ def poll_error(err: TelcoError) -> ConfigEntryAuthFailed | UpdateFailed:
             translation_domain=DOMAIN,
             translation_key="api_error",
             translation_placeholders={"error": str(err)},
+            **_poll_delay(err),
         )
     # Connection trouble, and anything else the client raises (a request it refused
     # to build counts too: the poll failed and nothing was read).
@@ -128,6 +134,16 @@ def poll_error(err: TelcoError) -> ConfigEntryAuthFailed | UpdateFailed:
         translation_key="communication_error",
         translation_placeholders={"error": str(err)},
     )
+
+
+def _poll_delay(err: TelcoApiError) -> dict[str, Any]:
+    """Return the ``UpdateFailed`` argument that waits out a rate limit, if one applies."""
+    if not POLL_RETRY_AFTER or not isinstance(err, TelcoRateLimitedError):
+        return {}
+    if err.retry_after is None or not math.isfinite(err.retry_after):
+        return {}
+    low, high = RETRY_AFTER_BOUNDS
+    return {"retry_after": min(max(err.retry_after, low), high)}
 
 
 def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
