@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
+import json
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,6 +26,34 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "path": "",
     },
 }
+
+
+def write_http_store(config: Path, port: int) -> None:
+    """Make Home Assistant listen on 127.0.0.1:``port`` only, from its first start.
+
+    Home Assistant 2026.11 keeps this in storage: from YAML it would be staged as a trial
+    that reverts to all interfaces unless confirmed in the UI within five minutes.
+    """
+    stable = {
+        "server_port": port,
+        "server_host": ["127.0.0.1"],
+        "cors_allowed_origins": ["https://cast.home-assistant.io"],
+        "login_attempts_threshold": -1,
+        "ip_ban_enabled": True,
+        "ssl_profile": "intermediate_v6",
+        "use_x_frame_options": True,
+        "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    store = {
+        "version": 3,
+        "minor_version": 1,
+        "key": "http",
+        "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
+    }
+    (config / ".storage").mkdir(parents=True, exist_ok=True)
+    (config / ".storage" / "http").write_text(json.dumps(store, indent=2), encoding="utf-8")
 
 
 async def wait_until_up(session: aiohttp.ClientSession, url: str) -> None:
@@ -127,7 +158,16 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ha", default="http://127.0.0.1:8123")
     parser.add_argument("--simulator", default="http://127.0.0.1:8300")
+    parser.add_argument(
+        "--write-http-store",
+        nargs=2,
+        metavar=("CONFIG", "PORT"),
+        help="only write the HTTP settings of a new configuration folder, then stop",
+    )
     args = parser.parse_args()
+    if args.write_http_store:
+        write_http_store(Path(args.write_http_store[0]), int(args.write_http_store[1]))
+        return
     async with aiohttp.ClientSession() as session:
         await wait_until_up(session, args.ha)
         token = await access_token(session, args.ha)

@@ -31,7 +31,7 @@ import time
 from typing import Any
 
 import aiohttp
-from dev_bootstrap import access_token
+from dev_bootstrap import access_token, write_http_store
 
 ODORIK = {"username": "1234567", "password": "odorik-demo"}
 ZADARMA = {"api_key": "1c64dee7ee7638e3a507", "api_secret": "d78f2a12cc1fc5effe71"}
@@ -677,28 +677,7 @@ def write_config(config: Path, port: int) -> None:
         "logger:\n  default: warning\n  logs:\n    custom_components.telco: debug\n",
         encoding="utf-8",
     )
-    # Home Assistant 2026.11 keeps the HTTP settings in storage (as scripts/develop writes
-    # them): from YAML they would be a trial that falls back to all interfaces.
-    stable = {
-        "server_port": port,
-        "server_host": ["127.0.0.1"],
-        "cors_allowed_origins": ["https://cast.home-assistant.io"],
-        "login_attempts_threshold": -1,
-        "ip_ban_enabled": True,
-        "ssl_profile": "intermediate_v6",
-        "use_x_frame_options": True,
-        "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
-        "error": None,
-        "error_message": None,
-    }
-    store = {
-        "version": 3,
-        "minor_version": 1,
-        "key": "http",
-        "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
-    }
-    (config / ".storage").mkdir(parents=True, exist_ok=True)
-    (config / ".storage" / "http").write_text(json.dumps(store, indent=2), encoding="utf-8")
+    write_http_store(config, port)
 
 
 def free_port() -> int:
