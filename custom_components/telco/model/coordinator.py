@@ -17,6 +17,7 @@ import math
 from typing import Any, ClassVar, Concatenate, Final, Protocol
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
@@ -59,6 +60,9 @@ KNOWN_REFUSALS = frozenset(
     }
 )
 RATE_LIMIT_REFUSALS = frozenset({"rate_limited"})
+# From Home Assistant 2025.12 a failed update may say when to poll again
+# (``UpdateFailed(retry_after=...)``); before, the next poll comes at the interval.
+UPDATE_FAILED_RETRY_AFTER: Final = (MAJOR_VERSION, MINOR_VERSION) >= (2025, 12)
 KNOWN_VALIDATIONS = frozenset({"state_change_alone", "change_in_progress"})
 
 
@@ -118,6 +122,7 @@ def poll_error(err: TelcoError) -> ConfigEntryAuthFailed | UpdateFailed:
             translation_domain=DOMAIN,
             translation_key="api_error",
             translation_placeholders={"error": str(err)},
+            **_retry_after(err),
         )
     # Connection trouble, and anything else the client raises (a request it refused
     # to build counts too: the poll failed and nothing was read).
@@ -126,6 +131,17 @@ def poll_error(err: TelcoError) -> ConfigEntryAuthFailed | UpdateFailed:
         translation_key="communication_error",
         translation_placeholders={"error": str(err)},
     )
+
+
+def _retry_after(err: TelcoApiError) -> dict[str, Any]:
+    """Return the wait an operator asked for, as ``UpdateFailed`` takes it where it can."""
+    if (
+        UPDATE_FAILED_RETRY_AFTER
+        and isinstance(err, TelcoRateLimitedError)
+        and err.retry_after is not None
+    ):
+        return {"retry_after": err.retry_after}
+    return {}
 
 
 def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
