@@ -331,8 +331,9 @@ async def test_malformed_call_answers(session: aiohttp.ClientSession) -> None:
         client = raw.client(session)
         with pytest.raises(TelcoConnectionError, match="no list"):
             await client.get_calls(since_id=0)
-        with pytest.raises(TelcoConnectionError, match="malformed"):
-            await client.get_calls(since_id=0, fmt=CallFormat.CSV)
+        # A record without a date is left out, and its id reported for a cursor.
+        read = await client.read_calls(since_id=0, fmt=CallFormat.CSV)
+        assert (read.calls, read.skipped_ids, read.listed) == ([], (1,), 1)
         with pytest.raises(TelcoConnectionError, match="malformed"):
             await client.get_calls(since_id=0, fmt=CallFormat.XML)
     routes = {
@@ -532,7 +533,6 @@ async def test_missed_calls(simulator: SimulatorServer, session: aiohttp.ClientS
     (row,) = await client.get_missed_calls(**window)
     assert row.destination_number == "00420910110910"
     assert row.count == len(missed)
-    assert await client.get_missed_calls(**window, line=403366) == []
 
 
 async def test_statistics_need_a_period(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-import json
 import time
 from typing import Any
 
@@ -21,20 +20,7 @@ from custom_components.telco.api import (
 )
 from custom_components.telco.api.zadarma import error_token
 
-
-class Script:
-    """The next answer of the scripted server."""
-
-    def __init__(self) -> None:
-        self.status = 200
-        self.body: bytes = b"{}"
-        self.headers: dict[str, str] = {}
-
-    def json(self, status: int, body: Any, **headers: str) -> None:
-        self.status, self.body, self.headers = status, json.dumps(body).encode(), headers
-
-    async def handle(self, request: web.Request) -> web.Response:
-        return web.Response(status=self.status, body=self.body, headers=self.headers)
+from .zadarma_helpers import Script
 
 
 @pytest.fixture

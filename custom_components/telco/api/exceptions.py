@@ -59,10 +59,10 @@ class TelcoRateLimitedError(TelcoApiError):
 class TelcoValidationError(TelcoError, ValueError):
     """A request was refused by the client before it was sent.
 
-    Raised for arguments that the operator documents as invalid (a SIM
-    ``state`` change combined with other settings, a caller name with
-    characters outside Latin letters and digits, ...). ``reason`` is a stable
-    machine-readable key.
+    Raised for arguments that the operator documents as invalid (a caller name
+    with characters outside Latin letters and digits, ...) or would silently
+    ignore (other SIM settings sent with a ``state`` change). ``reason`` is a
+    stable machine-readable key.
     """
 
     def __init__(self, reason: str, message: str) -> None:

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 import io
-import json
 import logging
 import re
-from typing import Any, Final
+from typing import Any, Final, TypedDict, Unpack
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -37,6 +36,7 @@ from .odorik_models import (
     CallbackResult,
     CallDirection,
     CallFormat,
+    CallHistoryRead,
     CallStatistics,
     CallStatus,
     DestinationStatistics,
@@ -54,7 +54,9 @@ from .odorik_models import (
     SmsResult,
     SmsStatus,
     parse_float,
+    parse_int,
 )
+from .parsing import MALFORMED, loads, wait_seconds
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -62,6 +64,12 @@ VERSION: Final = "0.1.0"
 DEFAULT_ODORIK_URL: Final = "https://www.odorik.cz/api/v1"
 DEFAULT_USER_AGENT: Final = f"home-assistant-telco/{VERSION}"
 MAX_PAGE_SIZE: Final = 2000
+# The most pages of the call history one read follows. ``Odorik-Pages`` is the
+# server's word, not a promise: a broken proxy or server announcing hundreds of pages
+# must not become hundreds of requests. A cursor read continues past them next time.
+MAX_PAGES: Final = 50
+# How many unreadable call records are remembered, to log each once.
+_UNREADABLE_MEMORY: Final = 1024
 AUTH_TOKENS: Final = frozenset({"authentication_required", "authentication_failed"})
 
 _PLAIN_ERROR = re.compile(r"^errors?(?:\s+(?P<token>\S+)(?:\s+(?P<detail>.*))?)?$", re.DOTALL)
@@ -102,16 +110,17 @@ def _segment(value: str | int) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
+    """Return the wait a ``Retry-After`` asks for (seconds or an HTTP date), bounded."""
     if not value:
         return None
     seconds = parse_float(value)
-    if seconds is not None:
-        return max(seconds, 0.0)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max((moment - datetime.now(moment.tzinfo)).total_seconds(), 0.0)
+    if seconds is None:
+        try:
+            moment = parsedate_to_datetime(value)
+            seconds = (moment - datetime.now(moment.tzinfo)).total_seconds()
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return wait_seconds(seconds)
 
 
 def _plain_error(text: str) -> TelcoApiError | None:
@@ -170,9 +179,9 @@ def _xml_value(element: ET.Element) -> object:
     text = element.text or ""
     kind = element.get("type")
     if kind == "integer":
-        return int(text)
+        return parse_int(text)
     if kind in {"float", "decimal"}:
-        return float(text)
+        return parse_float(text)
     if kind == "boolean":
         return text == "true"
     return text or None
@@ -195,6 +204,8 @@ def _check_sim_update(changes: Mapping[str, object], current: SimCard | None) ->
     if not changes:
         raise TelcoValidationError("empty_update", "Nothing to change on the SIM card")
     if "state" in changes:
+        # Odorik would make the state change alone and ignore the rest (page 003);
+        # refusing says so, where sending would drop the other settings unsaid.
         if len(changes) > 1:
             raise TelcoValidationError(
                 "state_change_alone", "A SIM state change must be sent on its own"
@@ -212,6 +223,75 @@ def _check_sim_update(changes: Mapping[str, object], current: SimCard | None) ->
             "The SIM card is still applying an earlier change; only next-month "
             "requests are accepted now",
         )
+
+
+class CallQuery(TypedDict, total=False):
+    """What ``OdorikClient.read_calls`` (and ``get_calls``) take: the period, filters, paging."""
+
+    start: datetime | None
+    end: datetime | None
+    since_id: int | None
+    direction: CallDirection | str | None
+    line: int | None
+    min_length: int | None
+    max_length: int | None
+    min_price: float | None
+    max_price: float | None
+    status: CallStatus | str | None
+    phone_number_filter: str | None
+    sip_ids: bool
+    include_sms: bool
+    page_size: int
+    page: int | None
+    fmt: CallFormat
+
+
+class _CallsRead:
+    """The records of one read of the call history, gathered page by page."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.calls: list[Call] = []
+        self.skipped_ids: list[int] = []
+        self.listed = 0
+        self.last_page_size = 0
+        # (is an SMS row, id): SMS may be numbered apart from the calls.
+        self._keys: set[tuple[bool, int]] = set()
+
+    def add(self, records: Sequence[Any], unreadable: Callable[[str, int | None], None]) -> None:
+        """Parse one page's records, each by itself; each record once, however often listed."""
+        self.last_page_size = len(records)
+        self.listed += len(records)
+        for record in records:
+            try:
+                call = Call.from_dict(record)
+            except MALFORMED:
+                record_id = _record_id(record)
+                unreadable(self.path, record_id)
+                if record_id is not None and record_id not in self.skipped_ids:
+                    self.skipped_ids.append(record_id)
+                continue
+            # Pages shift when records are written between two requests of a read.
+            key = (call.is_sms, call.id)
+            if key not in self._keys:
+                self._keys.add(key)
+                self.calls.append(call)
+
+    def result(self) -> CallHistoryRead:
+        """Return what was read."""
+        return CallHistoryRead(
+            calls=self.calls, skipped_ids=tuple(self.skipped_ids), listed=self.listed
+        )
+
+
+def _record_id(record: object) -> int | None:
+    """Return the id of a record that could not be read, if it has a readable one."""
+    if not isinstance(record, Mapping):
+        return None
+    try:
+        return parse_int(record.get("id"))
+    except MALFORMED:
+        return None
 
 
 class OdorikClient:
@@ -238,6 +318,8 @@ class OdorikClient:
         self._base_url = base_url.rstrip("/")
         self._user_agent = user_agent
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        # Ids of unreadable call records already logged (None: those without an id).
+        self._unreadable: set[int | None] = set()
 
     def __repr__(self) -> str:
         """Describe the client without its password."""
@@ -275,6 +357,9 @@ class OdorikClient:
                 params=values if method == "GET" else None,
                 data=None if method == "GET" else values,
                 timeout=self._timeout,
+                # A redirect would carry the credentials (in the query, or in a form
+                # re-sent on 307/308) to wherever it points.
+                allow_redirects=False,
             ) as response:
                 status = response.status
                 headers = response.headers.copy()
@@ -298,6 +383,11 @@ class OdorikClient:
             )
         if status >= 500:
             raise TelcoConnectionError(f"Odorik {method} {path} answered HTTP {status}")
+        if 300 <= status < 400:
+            # Where it points is not said: a Location may quote the query, password and all.
+            raise TelcoConnectionError(
+                f"Odorik {method} {path} answered a redirect (HTTP {status})"
+            )
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -332,7 +422,7 @@ class OdorikClient:
     async def _json(self, method: str, path: str, params: Params | None = None) -> Any:
         answer = await self._send(method, path, params)
         try:
-            payload = json.loads(answer.text)
+            payload = loads(answer.text)
         except ValueError:
             if (error := _plain_error(answer.text)) is not None:
                 self._raise(error)
@@ -365,7 +455,7 @@ class OdorikClient:
             self._check_http(method, path, answer)
             return None
         try:
-            payload = json.loads(text)
+            payload = loads(text)
         except ValueError:
             self._check_http(method, path, answer)
             raise TelcoConnectionError(
@@ -398,8 +488,15 @@ class OdorikClient:
     def _build[T](path: str, parse: Callable[[Any], T], records: Sequence[Any]) -> list[T]:
         try:
             return [parse(record) for record in records]
-        except (KeyError, TypeError, ValueError):
+        except MALFORMED:
             raise TelcoConnectionError(f"Odorik {path} answered malformed records") from None
+
+    @staticmethod
+    def _one[T](path: str, parse: Callable[[Any], T], record: Any) -> T:
+        try:
+            return parse(record)
+        except MALFORMED:
+            raise TelcoConnectionError(f"Odorik {path} answered a malformed record") from None
 
     # -- account -----------------------------------------------------------
 
@@ -571,7 +668,14 @@ class OdorikClient:
         records = await self._list("GET", "/sms.json", params)
         return self._build("/sms.json", Sms.from_dict, records)
 
-    async def get_calls(
+    async def get_calls(self, **query: Unpack[CallQuery]) -> list[Call]:
+        """Return the call history, oldest first (see ``read_calls`` for the query).
+
+        Records that cannot be read are left out (and logged once each).
+        """
+        return (await self.read_calls(**query)).calls
+
+    async def read_calls(
         self,
         *,
         start: datetime | None = None,
@@ -590,11 +694,15 @@ class OdorikClient:
         page_size: int = MAX_PAGE_SIZE,
         page: int | None = None,
         fmt: CallFormat = CallFormat.JSON,
-    ) -> list[Call]:
-        """Return the call history, oldest first.
+    ) -> CallHistoryRead:
+        """Read the call history, oldest first, with what could not be read.
 
-        Give either ``start`` and ``end`` or ``since_id``. With ``page=None``
-        every page announced by the ``Odorik-Pages`` header is fetched.
+        Give either ``start`` and ``end`` or ``since_id``. With ``page=None`` the
+        pages announced by the ``Odorik-Pages`` header are followed, at most
+        ``MAX_PAGES`` of them, up to the first page that is not full. Each record is
+        parsed by itself: one that cannot be (no date, a date off the calendar) is
+        left out and its id reported in ``skipped_ids``, so that a cursor can move
+        past it rather than stop at it for good.
         """
         if since_id is None and (start is None or end is None):
             raise TelcoValidationError("missing_period", "Give either start and end, or since_id")
@@ -620,26 +728,44 @@ class OdorikClient:
             "include_sms": include_sms or None,
             "page_size": page_size,
         }
-        first, pages = await self._calls_page(fmt, params, page or 1)
+        read = _CallsRead(f"/calls.{fmt}")
+        announced = await self._calls_page(fmt, params, page or 1, read)
         if page is not None:
-            return first
-        calls = first
-        for number in range(2, pages + 1):
-            more, _ = await self._calls_page(fmt, params, number)
-            calls.extend(more)
-        return calls
+            return read.result()
+        if announced > MAX_PAGES:
+            _LOGGER.warning(
+                "Odorik announced %d pages of calls; reading the first %d", announced, MAX_PAGES
+            )
+        number = 1
+        # A page that is not full is the last, whatever the header said.
+        while number < min(announced, MAX_PAGES) and read.last_page_size >= page_size:
+            number += 1
+            await self._calls_page(fmt, params, number, read)
+        return read.result()
 
     async def _calls_page(
-        self, fmt: CallFormat, params: dict[str, ParamValue], page: int
-    ) -> tuple[list[Call], int]:
-        path = f"/calls.{fmt}"
-        answer = await self._send("GET", path, {**params, "page": page})
-        records = self._call_records(path, fmt, answer)
-        pages = 1
-        header = answer.headers.get("Odorik-Pages")
-        if header is not None and header.strip().isdigit():
-            pages = max(int(header.strip()), 1)
-        return self._build(path, Call.from_dict, records), pages
+        self, fmt: CallFormat, params: dict[str, ParamValue], page: int, read: _CallsRead
+    ) -> int:
+        """Read one page into ``read``; return how many pages ``Odorik-Pages`` announces."""
+        answer = await self._send("GET", read.path, {**params, "page": page})
+        records = self._call_records(read.path, fmt, answer)
+        read.add(records, self._unreadable_call)
+        header = answer.headers.get("Odorik-Pages", "").strip()
+        # isdecimal, not isdigit: "²" is a digit int() refuses.
+        return max(int(header), 1) if header.isascii() and header.isdecimal() else 1
+
+    def _unreadable_call(self, path: str, record_id: int | None) -> None:
+        """Log a call record that cannot be read, once per id (its content stays out)."""
+        if record_id in self._unreadable:
+            return
+        if len(self._unreadable) >= _UNREADABLE_MEMORY:
+            self._unreadable.clear()
+        self._unreadable.add(record_id)
+        _LOGGER.warning(
+            "Odorik %s listed a call record that cannot be read (id %s); it is left out",
+            path,
+            record_id,
+        )
 
     def _call_records(self, path: str, fmt: CallFormat, answer: _Answer) -> list[Any]:
         text = answer.text
@@ -649,10 +775,10 @@ class OdorikClient:
             self._check_http("GET", path, answer)
             try:
                 return _csv_records(text) if fmt is CallFormat.CSV else _xml_records(text)
-            except (csv.Error, ET.ParseError, ValueError):
+            except (csv.Error, ET.ParseError, *MALFORMED):
                 raise TelcoConnectionError(f"Odorik {path} answered malformed data") from None
         try:
-            payload = json.loads(text)
+            payload = loads(text)
         except ValueError:
             raise TelcoConnectionError(
                 f"Odorik {path} answered something other than JSON"
@@ -714,8 +840,9 @@ class OdorikClient:
         params = self._statistics_params(
             start, end, direction, line, min_length, max_length, min_price, max_price
         )
-        record = await self._object("GET", "/call_statistics.json", params)
-        return CallStatistics.from_dict(record)
+        path = "/call_statistics.json"
+        record = await self._object("GET", path, params)
+        return self._one(path, CallStatistics.from_dict, record)
 
     async def get_call_statistics_by_destination(
         self,
@@ -738,11 +865,16 @@ class OdorikClient:
         return self._build(path, DestinationStatistics.from_dict, records)
 
     async def get_missed_calls(
-        self, *, start: datetime, end: datetime, line: int | None = None
+        self, *, start: datetime, end: datetime
     ) -> list[MissedCallStatistics]:
-        """Return how many calls per number were missed in a period."""
+        """Return how many calls per number were missed in a period, on the whole account.
+
+        Page 001 lists no filter for this method (unlike the other statistics), so
+        none is sent: a ``line`` the server might ignore would pass the account's
+        missed calls off as one line's.
+        """
         path = "/call_statistics/missed_calls.json"
-        records = await self._list("GET", path, {"from": start, "to": end, "line": line})
+        records = await self._list("GET", path, {"from": start, "to": end})
         return self._build(path, MissedCallStatistics.from_dict, records)
 
     # -- SIM cards -----------------------------------------------------------
@@ -804,7 +936,7 @@ class OdorikClient:
     def _sim_card(self, path: str, record: Mapping[str, Any], phone_number: str) -> SimCard:
         try:
             return SimCard.from_dict(record, phone_number=phone_number)
-        except ValueError:
+        except MALFORMED:
             raise TelcoConnectionError(f"Odorik {path} answered a malformed SIM card") from None
 
     async def update_sim_card(
@@ -816,7 +948,8 @@ class OdorikClient:
         (an empty body, ``{}``), the card is read back with ``get_sim_card``; an
         answer that is not JSON raises ``TelcoConnectionError``. Refused before
         sending: an empty update, a ``state`` change combined with anything
-        else, an unknown ``premium_services`` value, and (judged from ``current``
+        else (Odorik would ignore the rest: the client's own rule), an unknown
+        ``premium_services`` value, and (judged from ``current``
         or a fresh read) anything but next-month requests while earlier changes
         are still in progress.
         """
@@ -832,11 +965,27 @@ class OdorikClient:
         return self._sim_card(path, record, phone_number)
 
     async def data_restart(self, phone_number: str) -> None:
-        """Lift the fair-use limit of a SIM card's mobile data."""
+        """Lift the fair-use limit of a SIM card's mobile data.
+
+        Success is a bare ``ok``. Odorik does not say in which style this endpoint
+        (without a ``.json``) refuses: a plain ``error <token>`` and a JSON
+        ``{"errors": [...]}`` both raise ``TelcoApiError`` with their tokens.
+        """
         path = f"/sim_cards/{_segment(phone_number)}/data_restart"
-        text = await self._text("POST", path)
+        answer = await self._send("POST", path, None)
+        text = answer.text.strip()
+        if (error := _plain_error(text)) is not None:
+            self._raise(error)
+        if text.startswith("{"):
+            try:
+                payload = loads(text)
+            except ValueError:
+                payload = None
+            if (error := _json_error(payload)) is not None:
+                self._raise(error)
+        self._check_http("POST", path, answer)
         if text != "ok":
-            raise TelcoConnectionError(f"Odorik {path} answered something unexpected")
+            raise TelcoConnectionError(f"Odorik POST {path} answered something unexpected")
 
     async def get_mobile_data(
         self, *, start: datetime, end: datetime, phone_number: str | None = None

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+import math
 from typing import Any
 
 type Record = Mapping[str, Any]
@@ -71,10 +72,19 @@ class PremiumServices(StrEnum):
 
 
 class CallbackResult(StrEnum):
-    """Plain-text success answers of ``POST /callback``."""
+    """Plain-text success answers of ``POST /callback``.
+
+    Page 001 lists ``callback_ordered``, and its own warning quotes the answer as
+    ``calback_ordered``; should the server spell it so, the callback was ordered all
+    the same.
+    """
 
     ORDERED = "callback_ordered"
     ENQUEUED = "successfully_enqueued"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CallbackResult | None:
+        return cls.ORDERED if value == "calback_ordered" else None
 
 
 class SmsStatus(StrEnum):
@@ -85,13 +95,13 @@ class SmsStatus(StrEnum):
 
 
 def parse_int(value: object) -> int | None:
-    """Return an int from an int, float or numeric string; None otherwise."""
+    """Return an int from an int, finite float or numeric string; None otherwise."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        return int(value) if math.isfinite(value) else None
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -103,16 +113,19 @@ def parse_int(value: object) -> int | None:
 
 
 def parse_float(value: object) -> float | None:
-    """Return a float from a number or numeric string; None otherwise."""
+    """Return a finite float from a number or numeric string; None otherwise.
+
+    ``nan``, ``inf`` and numbers beyond a float's range (``1e400``, ``10**400``) are
+    no amount of anything: None, as for any other value that is not a number.
+    """
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+    if isinstance(value, int | float | str):
         try:
-            return float(value.strip())
-        except ValueError:
+            number = float(value.strip() if isinstance(value, str) else value)
+        except (ValueError, OverflowError):
             return None
+        return number if math.isfinite(number) else None
     return None
 
 
@@ -156,7 +169,11 @@ def parse_datetime(value: object) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00:00+05:00 lies before the first moment a datetime holds.
+        return None
 
 
 def parse_enum[E: StrEnum](enum: type[E], value: object) -> E | str | None:
@@ -287,6 +304,20 @@ class Call:
             sip_out_call_id=parse_str(record.get("sip_out_call_id")),
             recording=parse_str(record.get("recording")),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CallHistoryRead:
+    """What one read of the call history found, every page of it (or the one asked for).
+
+    ``calls`` are the records that could be read, each once, in the order listed;
+    ``skipped_ids`` the ids of those that could not, for a cursor to move past;
+    ``listed`` how many records the pages held, to tell a full page from the last.
+    """
+
+    calls: list[Call]
+    skipped_ids: tuple[int, ...] = ()
+    listed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,9 +603,11 @@ NEXT_MONTH_REQUESTS = frozenset(
 class SimCardUpdate:
     """Changes for ``PUT /sim_cards/<n>.json``; fields left None are not sent.
 
-    A ``state`` change must be sent alone (the operator ignores everything
-    else); while changes are in progress only the ``requested_*`` fields are
-    accepted. ``OdorikClient.update_sim_card`` enforces both.
+    Page 003: with a ``state`` change the operator makes only that change and
+    ignores the other settings; rather than let them be dropped unsaid, the client
+    refuses to send them together (its own rule, ``state_change_alone``). While
+    changes are in progress only the ``requested_*`` fields are accepted.
+    ``OdorikClient.update_sim_card`` enforces both.
     """
 
     state: SimState | str | None = None

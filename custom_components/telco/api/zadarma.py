@@ -10,9 +10,11 @@ Errors:
   JSON (an HTML page, or a write's answer without ``"status": "success"``) raise
   ``TelcoConnectionError``;
 - HTTP 401 (and 403) raise ``TelcoAuthenticationError``;
+- a redirect (HTTP 3xx, not followed) raises ``TelcoConnectionError``;
 - HTTP 429 raises ``TelcoRateLimitedError`` with ``retry_after`` in seconds,
   read from ``Retry-After``, else ``X-RateLimit-Reset`` (seconds left, or a unix
-  time when it is that large), else 60;
+  time when it is that large), else 60; kept within 1 s..1 h, and a value that
+  is not a finite number counts as none;
 - any other HTTP 4xx, and ``"status": "error"`` on HTTP 200, raise
   ``TelcoApiError((token,), message)``. ``token`` comes from the message when
   it is one we know (see ``_MESSAGE_TOKENS``: ``unknown_method``,
@@ -28,7 +30,10 @@ own requests for each limit and sleeps before one that would exceed
 does not send anything under that limit until the server's delay has passed:
 calls made before that raise ``TelcoRateLimitedError`` at once, with the time
 still to wait, so that a Home Assistant update fails fast instead of blocking
-for a minute. A 429 to a statistics request holds back only statistics.
+for a minute. Whether a 429 to a statistics request blocks the whole key or only
+the statistics is not documented; the client holds back only statistics after
+one. Should the whole key be blocked, the next other request gets a 429 of its
+own and the client backs off from everything.
 
 Neither the API key nor the secret ever appears in an exception or a log line.
 """
@@ -40,7 +45,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from functools import partial
-import json
 import logging
 import re
 import time
@@ -57,6 +61,7 @@ from .exceptions import (
     TelcoRateLimitedError,
     TelcoValidationError,
 )
+from .parsing import MALFORMED, loads, wait_seconds
 from .zadarma_models import (
     AccountTimezone,
     AvailableNumber,
@@ -98,6 +103,8 @@ STATISTICS_ENDPOINT: Final = "statistics"
 _CALLER_NAME = re.compile(r"[A-Za-z0-9]*")
 _NOT_DIGITS = re.compile(r"\D")
 _SPACES_AND_PLUS = re.compile(r"[\s+]")
+# How many unreadable call records are remembered, to log each once.
+_UNREADABLE_MEMORY: Final = 1024
 # A X-RateLimit-Reset this large is a unix time, not a number of seconds.
 _UNIX_TIME_THRESHOLD: Final = 1_000_000_000
 
@@ -220,6 +227,8 @@ class ZadarmaClient:
         # The zone the numbers' dates are written in, once get_timezone() has read it.
         self._timezone: tzinfo = UTC
         self._number_types_lookup = asyncio.Lock()
+        # The statistics records that could not be read, logged once each.
+        self._unreadable: set[str] = set()
 
     # Account, SIP, callback, SMS
 
@@ -374,9 +383,7 @@ class ZadarmaClient:
         """
         params = self._statistics_params(start, end, sip, toll_free)
         params |= _page(skip, limit)
-        return await self._call(
-            partial(CallHistory.from_dict, zone=self._timezone), "GET", "statistics", params
-        )
+        return await self._statistics_page("statistics", params)
 
     async def get_incoming_statistics(
         self,
@@ -394,12 +401,28 @@ class ZadarmaClient:
         """
         params = self._statistics_params(start, end, sip, toll_free=False)
         params |= _page(skip, limit)
-        return await self._call(
-            partial(CallHistory.from_dict, zone=self._timezone),
-            "GET",
-            "statistics/incoming-calls",
-            params,
+        return await self._statistics_page("statistics/incoming-calls", params)
+
+    async def _statistics_page(
+        self, endpoint: str, params: Mapping[str, ParamValue]
+    ) -> CallHistory:
+        """Read one page of call records; log each record that cannot be read once."""
+        page = await self._call(
+            partial(CallHistory.from_dict, zone=self._timezone), "GET", endpoint, params
         )
+        for record_id in page.skipped_ids:
+            key = f"{endpoint}:{record_id}"
+            if key in self._unreadable:
+                continue
+            if len(self._unreadable) >= _UNREADABLE_MEMORY:
+                self._unreadable.clear()
+            self._unreadable.add(key)
+            _LOGGER.warning(
+                "Zadarma /v1/%s/ listed a call record that cannot be read (id %s); it is left out",
+                endpoint,
+                record_id,
+            )
+        return page
 
     async def get_call_costs(
         self, start: datetime, end: datetime, *, sip: str | None = None, toll_free: bool = False
@@ -687,7 +710,7 @@ class ZadarmaClient:
         )
         try:
             return parse(payload)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except MALFORMED as err:
             raise TelcoConnectionError(
                 f"Zadarma answered an unexpected shape (/v1/{endpoint}/): {type(err).__name__}"
             ) from err
@@ -729,7 +752,13 @@ class ZadarmaClient:
         _LOGGER.debug("Zadarma %s %s", method, path)
         try:
             async with self._session.request(
-                method, URL(url, encoded=True), headers=headers, data=data, timeout=self._timeout
+                method,
+                URL(url, encoded=True),
+                headers=headers,
+                data=data,
+                timeout=self._timeout,
+                # Where a redirect points is not Zadarma's API; its answer is not one.
+                allow_redirects=False,
             ) as response:
                 body = await response.read()
                 return self._parse(
@@ -764,9 +793,11 @@ class ZadarmaClient:
         """
         if status >= 500:
             raise TelcoConnectionError(f"Zadarma answered HTTP {status} ({path})")
+        if 300 <= status < 400:
+            raise TelcoConnectionError(f"Zadarma answered a redirect, HTTP {status} ({path})")
         payload: Any = None
         try:
-            payload = json.loads(body)
+            payload = loads(body)
         except ValueError:
             if status < 400:
                 raise TelcoConnectionError(f"Zadarma answered invalid JSON ({path})") from None
@@ -820,7 +851,8 @@ def _retry_after(headers: Mapping[str, str]) -> float:
             continue
         if value > _UNIX_TIME_THRESHOLD:
             value -= time.time()
-        return max(value, 1.0)
+        if (seconds := wait_seconds(value)) is not None:
+            return seconds
     return DEFAULT_RETRY_AFTER
 
 

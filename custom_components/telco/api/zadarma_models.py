@@ -17,8 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+import math
 import re
 from typing import Any, Self
+
+from .parsing import MALFORMED
 
 type JsonObject = Mapping[str, Any]
 
@@ -31,6 +34,8 @@ def parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError("not a flag: a non-finite number")
         return value != 0
     if isinstance(value, str):
         word = value.strip().lower()
@@ -46,14 +51,23 @@ def _optional_bool(value: Any) -> bool | None:
 
 
 def _float(value: Any) -> float:
+    """Read a finite number; ``NaN``, the infinities and ``10**400`` are no amount."""
     if isinstance(value, bool):
         raise TypeError(f"not a number: {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError("number too large for a float") from None
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    return number
 
 
 def _int(value: Any) -> int:
     if isinstance(value, bool):
         raise TypeError(f"not an integer: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")
     if isinstance(value, str):
         value = value.strip()
     return int(value)
@@ -88,18 +102,33 @@ def parse_datetime(value: Any, zone: tzinfo = UTC) -> datetime | None:
     """Read ``"YYYY-MM-DD HH:MM:SS"`` (or a date), written in ``zone``, as an aware UTC datetime."""
     if value is None or value == "" or str(value).startswith("0000-00-00"):
         return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
-    if isinstance(value, str) and value.strip().isdigit():
-        return datetime.fromtimestamp(int(value), UTC)
-    parsed = datetime.fromisoformat(str(value).strip())
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, UTC)
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            return datetime.fromtimestamp(int(value), UTC)
+        parsed = datetime.fromisoformat(str(value).strip())
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return parsed.astimezone(UTC)
+    except (OverflowError, OSError) as err:
+        # A unix time past year 9999 (or NaN), a date at the calendar's edge in a zone.
+        raise ValueError(f"date out of range: {value!r}") from err
 
 
-_UTC_OFFSET = re.compile(r"(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?", re.IGNORECASE)
+_UTC_OFFSET = re.compile(
+    r"(?:UTC|GMT)\s*(?:([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?)?", re.IGNORECASE
+)
 _QUARTER_HOUR = 15 * 60
+# A zone's offset lies within a day either way (the real ones within -12 h..+14 h).
+_MAX_OFFSET = timedelta(hours=24)
+
+
+def _offset(value: timedelta) -> timedelta:
+    """Return an offset a ``timezone`` can take, or raise ``ValueError``."""
+    if abs(value) >= _MAX_OFFSET:
+        raise ValueError("a time zone offset beyond a day")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +150,12 @@ class AccountTimezone:
         if match := _UTC_OFFSET.fullmatch(name):
             sign, hours, minutes = match.groups()
             offset = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
-            return cls(name=name, utc_offset=-offset if sign == "-" else offset)
+            return cls(name=name, utc_offset=_offset(-offset if sign == "-" else offset))
         # The account's clock against the unix time, to the quarter hour.
         shown = datetime.fromisoformat(_str(data["datetime"]).strip()).replace(tzinfo=UTC)
         seconds = shown.timestamp() - _float(data["unixtime"])
         quarters = round(seconds / _QUARTER_HOUR)
-        return cls(name=name, utc_offset=timedelta(seconds=quarters * _QUARTER_HOUR))
+        return cls(name=name, utc_offset=_offset(timedelta(seconds=quarters * _QUARTER_HOUR)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -622,11 +651,19 @@ class CallRecord:
 
 @dataclass(frozen=True, slots=True)
 class CallHistory:
-    """A page of ``/v1/statistics/``: the period Zadarma answered for, and its calls."""
+    """A page of ``/v1/statistics/``: the period Zadarma answered for, and its calls.
+
+    Each record is read by itself: one that cannot be (its start off the calendar,
+    no id) is left out of ``calls``, its id (if it has one) in ``skipped_ids``, so
+    that one bad record does not cost the page. ``listed`` is how many the page
+    held, to tell a full page from the last.
+    """
 
     start: datetime | None
     end: datetime | None
     calls: tuple[CallRecord, ...]
+    skipped_ids: tuple[str, ...] = ()
+    listed: int = 0
 
     @classmethod
     def from_dict(cls, data: JsonObject, zone: tzinfo = UTC) -> Self:
@@ -634,10 +671,20 @@ class CallHistory:
         stats = data.get("stats") or []
         if not isinstance(stats, list):
             raise TypeError("stats is not a list")
+        calls: list[CallRecord] = []
+        skipped: list[str] = []
+        for item in stats:
+            try:
+                calls.append(CallRecord.from_dict(item, zone))
+            except MALFORMED:
+                if isinstance(item, Mapping) and isinstance(item.get("id"), str | int):
+                    skipped.append(str(item["id"]))
         return cls(
             start=parse_datetime(data.get("start"), zone),
             end=parse_datetime(data.get("end"), zone),
-            calls=tuple(CallRecord.from_dict(item, zone) for item in stats),
+            calls=tuple(calls),
+            skipped_ids=tuple(skipped),
+            listed=len(stats),
         )
 
 

@@ -190,15 +190,15 @@ async def _get_call_statistics(hass: HomeAssistant, data: Data, given: Fields) -
     destinations = await data.account.async_ask(
         data.client.get_call_statistics_by_destination(start=start, end=end, **filters)
     )
-    missed = await data.account.async_ask(
-        data.client.get_missed_calls(start=start, end=end, line=filters.get("line"))
-    )
+    # Odorik's missed-call statistics take no filter (page 001): they are the account's.
+    missed = await data.account.async_ask(data.client.get_missed_calls(start=start, end=end))
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "totals": jsonable(totals),
         "by_destination": jsonable(destinations),
         "missed_calls": jsonable(missed),
+        "missed_calls_account_wide": True,
     }
 
 

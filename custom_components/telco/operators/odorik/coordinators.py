@@ -234,20 +234,22 @@ class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, Odor
         self, cursor: OdorikCallCursor, now: datetime
     ) -> tuple[Sequence[Call], OdorikCallCursor]:
         if cursor.last_id is None:
-            rows = await self.client.get_calls(start=cursor.since, end=now)
+            read = await self.client.read_calls(start=cursor.since, end=now)
         else:
-            rows = await self.client.get_calls(since_id=cursor.last_id)
+            read = await self.client.read_calls(since_id=cursor.last_id)
         # Without include_sms the history lists no SMS; should one come all the same,
         # the SMS history tells it.
-        calls = [row for row in rows if not row.is_sms]
+        calls = [row for row in read.calls if not row.is_sms]
         history = await self.client.get_sms_history(start=cursor.sms_from, end=now)
         told: dict[int, Sms] = {}
         for sms in history:
             if sms.id not in cursor.sms_seen and sms.date >= cursor.sms_from:
                 told.setdefault(sms.id, sms)
         cursor = cursor.after_sms(list(told.values()), now)
-        if calls:
-            cursor = replace(cursor, last_id=max(call.id for call in calls))
+        # A record that cannot be read (the client logged it) is passed all the same:
+        # stopping at it would hold back every call after it for good.
+        if ids := [call.id for call in calls] + list(read.skipped_ids):
+            cursor = replace(cursor, last_id=max(ids))
         # Call ids follow the order records are written (when a call ends); oldest
         # first is by when it began, calls before SMS of the same moment.
         records = sorted(

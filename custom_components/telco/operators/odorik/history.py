@@ -63,7 +63,8 @@ def history(
     client = data.client
 
     async def read_calls(start: datetime, end: datetime, page: int) -> HistoryPage:
-        calls = await client.get_calls(start=start, end=end, page_size=MAX_PAGE_SIZE, page=page + 1)
+        read = await client.read_calls(start=start, end=end, page_size=MAX_PAGE_SIZE, page=page + 1)
+        calls = read.calls
         return HistoryPage(
             records=[
                 HistoryRecord(
@@ -77,7 +78,8 @@ def history(
                 for call in calls
                 if not call.is_sms
             ],
-            more=len(calls) >= MAX_PAGE_SIZE,
+            # Full by what was listed: a record left out unread does not end the history.
+            more=read.listed >= MAX_PAGE_SIZE,
         )
 
     async def read_data(start: datetime, end: datetime, page: int) -> HistoryPage:

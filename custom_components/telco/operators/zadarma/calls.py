@@ -25,11 +25,13 @@ from homeassistant.util import dt as dt_util
 
 from ...api.zadarma import ZadarmaClient, digits
 from ...api.zadarma_models import CallRecord
+from ...const import LOGGER
 from ...model.coordinator import CallBatch, CallRecordsCoordinator
 from ...model.declaration import TelcoConfigEntry
 
-# Zadarma allows 3 requests a minute to its statistics methods, and a refusal stops every
-# request of the key for a minute. A poll reads two (the calls and the incoming calls);
+# Zadarma allows 3 requests a minute to its statistics methods; whether a refusal stops
+# only them or every request of the key is not documented (the client holds back only
+# statistics, see api/zadarma.py). A poll reads two (the calls and the incoming calls);
 # the third is left for another page of a busy period.
 STATISTICS_INTERVAL: Final = timedelta(minutes=1)
 # While Zadarma pushes the calls, the statistics are only the safety net.
@@ -41,6 +43,9 @@ STATISTICS_LOOKBACK = timedelta(hours=6)
 STATISTICS_MAX_PERIOD = timedelta(days=28)
 # Zadarma returns at most this many statistics records a page.
 STATISTICS_PAGE = 1000
+# The most pages of each list one read follows (at 3 requests a minute): a server that
+# ignores ``skip`` must not hold the poll, and the events, for ever.
+MAX_STATISTICS_PAGES: Final = 20
 # The start of one call as pushed and as listed: the same second, give or take.
 SAME_CALL_WINDOW = timedelta(seconds=5)
 
@@ -164,17 +169,25 @@ async def fetch_statistics(
         (client.get_incoming_statistics, True),
         (client.get_statistics, None),
     ):
-        skip = 0
-        while True:
-            page = await read(start, end, skip=skip, limit=STATISTICS_PAGE)
+        ids: set[str] = set()
+        for number in range(MAX_STATISTICS_PAGES):
+            page = await read(start, end, skip=number * STATISTICS_PAGE, limit=STATISTICS_PAGE)
             calls.extend(
                 call
                 for record in page.calls
                 if (call := ZadarmaCall.from_record(record, incoming=incoming)) is not None
             )
-            if len(page.calls) < STATISTICS_PAGE:
+            listed = {record.id for record in page.calls} | set(page.skipped_ids)
+            # A page that is not full is the last; one that brings no new id (a server
+            # that ignores skip) would be followed by the same again.
+            if page.listed < STATISTICS_PAGE or listed <= ids:
                 break
-            skip += STATISTICS_PAGE
+            ids |= listed
+        else:
+            LOGGER.warning(
+                "Zadarma listed more than %d pages of calls; the rest of the period is not read",
+                MAX_STATISTICS_PAGES,
+            )
     return calls
 
 

@@ -46,7 +46,7 @@ def history(
                 for record in answer.calls
                 if record.call_start is not None
             ],
-            more=len(answer.calls) >= MAX_STATISTICS_LIMIT,
+            more=answer.listed >= MAX_STATISTICS_LIMIT,
         )
 
     def on_new_calls(news: Callable[[], None]) -> Callable[[], None]:
