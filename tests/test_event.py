@@ -443,6 +443,30 @@ async def test_zadarma_calls_fire_once_each_without_replaying_history(
     assert len(fired) == 3
 
 
+@pytest.mark.parametrize("operator", ["odorik", "zadarma"])
+async def test_a_call_in_the_second_of_the_first_start_is_told(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    request: pytest.FixtureRequest,
+    freezer: FrozenDateTimeFactory,
+    operator: str,
+) -> None:
+    """Set up at 10:00:00.7; a call the operator dates 10:00:00 came after: it is new."""
+    freezer.move_to(datetime.fromisoformat(FROZEN_NOW) + timedelta(milliseconds=700))
+    entity, poll = (EVENT, POLL) if operator == "odorik" else (ZADARMA_EVENT, ZADARMA_POLL)
+    fired = listen_for_events(hass, entity)
+    await setup_entry(hass, request.getfixturevalue(f"{operator}_entry"))
+    whole_second = dt_util.utcnow().replace(microsecond=0)
+    if operator == "odorik":
+        simulator.app[ODORIK_KEY].add_calls(1, direction="in", date=whole_second)
+    else:
+        simulator.app[ZADARMA_KEY].demo.add_call(
+            from_="420777123456", to="48221234567", billseconds=10, callstart=whole_second
+        )
+    await advance(hass, freezer, poll)
+    assert [attributes["event_type"] for attributes in fired] == ["incoming_answered"]
+
+
 # -- catch-up: history read long after the call -----------------------------------------------
 
 

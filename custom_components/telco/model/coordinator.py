@@ -336,7 +336,9 @@ class CallRecordsCoordinator[RecordT, CursorT: CallCursor, ClientT](
         """Return the stored cursor, or keep and return the cursor of a first start."""
         if (stored := await self._store.async_load()) is not None:
             return self._load_cursor(stored)
-        cursor = self._start_cursor(dt_util.utcnow())
+        # Operators date records to the second: a call that begins in the second of the
+        # first start, after it, must not fall before the cursor.
+        cursor = self._start_cursor(dt_util.utcnow().replace(microsecond=0))
         await self._store.async_save(cursor.as_dict())
         return cursor
 
