@@ -1672,6 +1672,8 @@ class OdorikSimulator:
         if not who.sees(line):
             # GUESS: not among the documented errors of this POST.
             raise OdorikRefusalError("unauthorized")
+        # GUESS: the parameter names; document 003 names the data (ICCID and PIN), not
+        # the fields. ``iccid``/``pin`` are one public client's, the same as ours.
         iccid = params.get("iccid", "").strip().removesuffix("F")
         pin = params.get("pin", "").strip()
         known = {sim.sim_number.removesuffix("F"): sim.pin for sim in self.sims.values()}

@@ -1002,7 +1002,13 @@ class OdorikClient:
     async def assign_number_to_sim(
         self, phone_number: str, *, iccid: str, pin: str, delayed_activation: bool = False
     ) -> None:
-        """Assign a line's mobile number to a SIM card given by ICCID and PIN."""
+        """Assign a line's mobile number to a SIM card given by ICCID and PIN.
+
+        Document 003 says only "based on this SIM's data (ICCID and PIN)" and lists no
+        parameter; the names ``iccid`` and ``pin`` are one public client's (thsip). A
+        wrong name would be refused as ``missing_argument`` with the names in its
+        detail, which ``TelcoApiError.detail`` carries to the user.
+        """
         path = f"/sim_cards/{_segment(phone_number)}/assign_number_to_sim.json"
         await self._object(
             "POST", path, {"iccid": iccid, "pin": pin, "delayed_activation": delayed_activation}
