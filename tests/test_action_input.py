@@ -10,9 +10,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
 
+from custom_components.telco.api.zadarma import digits
 from custom_components.telco.model.action_input import jsonable, moment
-from custom_components.telco.operators.odorik.numbers import odorik_number
-from custom_components.telco.operators.zadarma.numbers import zadarma_number
+from custom_components.telco.operators.odorik.numbers import odorik_number, odorik_prefix
+from custom_components.telco.operators.zadarma.numbers import zadarma_number, zadarma_sip
+from tests.common import ARABIC_INDIC, DEVANAGARI, FULL_WIDTH, in_script
 
 
 @pytest.mark.parametrize(
@@ -83,3 +85,37 @@ def test_jsonable() -> None:
             "extra": {"p": 1.5},
         }
     ]
+
+
+FOREIGN_DIGITS = [
+    in_script("+420777123456", ARABIC_INDIC),
+    "+420" + in_script("777", FULL_WIDTH) + "123456",
+    "+420\u00b277123456",  # a superscript two
+    in_script("+420777123456", DEVANAGARI),
+]
+CONTROL_CHARACTERS = ["+420\x00777123456", "+420\n777123456", "+420\x1f777123456"]
+
+
+@pytest.mark.parametrize("typed", [*FOREIGN_DIGITS, *CONTROL_CHARACTERS])
+def test_only_ascii_digits_make_a_number(typed: str) -> None:
+    for check in (
+        lambda text: odorik_number(text, "caller", codes=True, sip_names=True),
+        lambda text: odorik_prefix(text, "phone_number_filter"),
+        lambda text: zadarma_number(text, "to"),
+        lambda text: zadarma_sip(text.removeprefix("+"), "sip"),
+    ):
+        with pytest.raises(ServiceValidationError):
+            check(typed)
+
+
+def test_odorik_codes_are_ascii_too() -> None:
+    with pytest.raises(ServiceValidationError):
+        odorik_number(in_script("*100", ARABIC_INDIC), "ringing_number", codes=True)
+
+
+def test_a_copied_number_keeps_its_no_break_spaces_out() -> None:
+    assert zadarma_number("+420\u00a0777\u202f123\u2007456", "to") == "420777123456"
+
+
+def test_zadarma_digits_keep_only_ascii_digits() -> None:
+    assert digits("+420 ٤٢ 777") == "420777"

@@ -96,7 +96,8 @@ STATISTICS_TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 STATISTICS_ENDPOINT: Final = "statistics"
 
 _CALLER_NAME = re.compile(r"[A-Za-z0-9]*")
-_NOT_DIGITS = re.compile(r"\D")
+# Never ``\D``: it would keep the digits of any script (Arabic-Indic, full-width).
+_NOT_DIGITS = re.compile(r"[^0-9]")
 _SPACES_AND_PLUS = re.compile(r"[\s+]")
 # A X-RateLimit-Reset this large is a unix time, not a number of seconds.
 _UNIX_TIME_THRESHOLD: Final = 1_000_000_000

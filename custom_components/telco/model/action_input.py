@@ -20,8 +20,12 @@ from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
 
-# What people type around the digits of a phone number.
-DECORATION = re.compile(r"[\s\-./()]")
+# What people type around the digits of a phone number: spaces (also the no-break
+# ones a number copied from a web page brings), dashes, dots, slashes, brackets.
+# Never ``\s``: it takes control characters (\x1f) too.
+DECORATION = re.compile(r"[ \u00a0\u2007\u202f\-./()]")
+# Digits as the operators read them. Never ``\d``: it takes any script's digits.
+DIGITS = re.compile(r"[0-9]+")
 
 
 def invalid(field: str, key: str = "invalid_value", **placeholders: str) -> ServiceValidationError:

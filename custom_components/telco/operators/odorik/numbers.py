@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ...model.action_input import DECORATION, invalid
+from ...model.action_input import DECORATION, DIGITS, invalid
 
-_DIGITS = re.compile(r"\d+")
-# Odorik's own codes (*100, a line in its network) and SIP names (demo_sip).
-_ODORIK_CODE = re.compile(r"\*\d+")
-_SIP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+# Odorik's own codes (*100, a line in its network) and SIP names (demo_sip). The
+# documents give no length; the bounds are ours, far above any real code or name.
+_ODORIK_CODE = re.compile(r"\*[0-9]{1,12}")
+_SIP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,63}")
 
 
 def odorik_number(value: str, field: str, *, codes: bool = False, sip_names: bool = False) -> str:
@@ -26,7 +26,7 @@ def odorik_number(value: str, field: str, *, codes: bool = False, sip_names: boo
     compact = DECORATION.sub("", text)
     if compact.startswith("+"):
         compact = "00" + compact[1:]
-    if compact.startswith("00") and _DIGITS.fullmatch(compact) and 9 <= len(compact) <= 17:
+    if compact.startswith("00") and DIGITS.fullmatch(compact) and 9 <= len(compact) <= 17:
         return compact
     raise invalid(field, "invalid_odorik_number", value=text)
 
@@ -37,6 +37,6 @@ def odorik_prefix(value: str, field: str) -> str:
     compact = DECORATION.sub("", text)
     if compact.startswith("+"):
         compact = "00" + compact[1:]
-    if _DIGITS.fullmatch(compact) and len(compact) <= 17:
+    if DIGITS.fullmatch(compact) and len(compact) <= 17:
         return compact
     raise invalid(field, "invalid_odorik_number", value=text)

@@ -24,14 +24,13 @@ from ...model.declaration import OperatorAction
 from . import documents
 from .coordinators import ZadarmaRuntimeData
 from .directions import country_code, direction_key, resolve_direction
-from .numbers import zadarma_number, zadarma_sip
+from .numbers import zadarma_mask, zadarma_number, zadarma_sip
 
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
 
 # An external SIP URI as Zadarma takes it, without ``sip:``: user@host[:port][;params].
 _SIP_URI = re.compile(r"[^@\s:;]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:;\S*)?")
-_MASK = re.compile(r"\d{1,15}")
 # The checks of a document group that an order cannot do without; verification of
 # the uploaded documents may follow the order (the number waits in ``checking``).
 _ORDER_CHECKS = ("is_information_match", "is_documents_uploaded", "is_address_match")
@@ -199,9 +198,7 @@ async def _list_available_numbers(hass: HomeAssistant, data: Data, given: Fields
     direction = direction_key(given["direction_id"])
     mask = given.get("mask")
     if mask is not None:
-        mask = re.sub(r"[\s\-+]", "", str(mask))
-        if not _MASK.fullmatch(mask):
-            raise invalid("mask", "invalid_mask", value=str(given["mask"]))
+        mask = zadarma_mask(mask)
     numbers = await data.account.async_ask(data.client.get_available_numbers(direction, mask=mask))
     return {"numbers": jsonable(numbers)}
 

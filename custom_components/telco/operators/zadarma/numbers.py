@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ...model.action_input import DECORATION, invalid
+from ...model.action_input import DECORATION, DIGITS, invalid
 
-_DIGITS = re.compile(r"\d+")
 # A Zadarma SIP id (100001) or one of its PBX extensions (100001-100).
-_SIP_ID = re.compile(r"\d+(-\d+)?")
+_SIP_ID = re.compile(r"[0-9]{1,15}(-[0-9]{1,10})?")
 
 
 def zadarma_sip(value: str, field: str) -> str:
@@ -28,6 +27,15 @@ def zadarma_number(value: str, field: str) -> str:
     compact = DECORATION.sub("", text).removeprefix("+")
     if compact.startswith("00"):
         compact = compact[2:]
-    if _DIGITS.fullmatch(compact) and len(compact) <= 15:
+    if DIGITS.fullmatch(compact) and len(compact) <= 15:
         return compact
     raise invalid(field, "invalid_zadarma_number", value=text)
+
+
+def zadarma_mask(value: str, field: str = "mask") -> str:
+    """Return a mask of the numbers to list (the digits they contain): ``+48 22`` → ``4822``."""
+    text = str(value).strip()
+    compact = DECORATION.sub("", text).removeprefix("+")
+    if DIGITS.fullmatch(compact) and len(compact) <= 15:
+        return compact
+    raise invalid(field, "invalid_mask", value=text)
