@@ -102,3 +102,71 @@ async def test_zadarma_numbers_of_other_scripts_are_refused(
 ) -> None:
     await setup_entry(hass, zadarma_entry)
     await refused(hass, simulator, "zadarma", action, zadarma_entry, **data, key=f"invalid_{key}")
+
+
+SIM = "00420799799081"
+PERIOD = {"from": "2026-11-01T00:00:00", "to": "2026-11-02T00:00:00"}
+INFINITY = float("inf")
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field", "key"),
+    [
+        # Python's infinity, as YAML's .inf or a template's native value gives it.
+        ("get_call_history", {**PERIOD, "min_price": INFINITY}, "min_price", "finite_number"),
+        ("get_call_history", {**PERIOD, "max_price": 1e400}, "max_price", "finite_number"),
+        ("get_call_statistics", {**PERIOD, "max_price": "inf"}, "max_price", "finite_number"),
+        ("get_call_statistics", {**PERIOD, "min_price": "1e400"}, "min_price", "finite_number"),
+        ("get_call_history", {**PERIOD, "min_price": float("nan")}, "min_price", "finite_number"),
+        ("get_call_history", {"since_id": INFINITY}, "since_id", "whole_number"),
+        ("get_call_history", {**PERIOD, "line": INFINITY}, "line", "whole_number"),
+        (
+            "get_call_history",
+            {**PERIOD, "limit": in_script("10", ARABIC_INDIC)},
+            "limit",
+            "whole_number",
+        ),
+        ("get_call_history", {**PERIOD, "limit": 2.5}, "limit", "whole_number"),
+        ("get_call_history", {**PERIOD, "limit": True}, "limit", "whole_number"),
+        ("hang_up", {"call_id": INFINITY}, "call_id", "whole_number"),
+        ("remove_route", {"public_number": SIM, "route_id": -INFINITY}, "route_id", "whole_number"),
+        ("get_call_history", {**PERIOD, "line": 0}, "line", "number_too_small"),
+        ("get_call_history", {**PERIOD, "min_length": 10**30}, "min_length", "number_too_large"),
+        (
+            "callback",
+            {"caller": "+420777123456", "recipient": "+420608000111", "delayed": INFINITY},
+            "delayed",
+            "delay",
+        ),
+        (
+            "callback",
+            {"caller": "+420777123456", "recipient": "+420608000111", "delayed": 600_000},
+            "delayed",
+            "delay",
+        ),
+        ("get_call_history", {**PERIOD, "direction": "sideways"}, "direction", "choice"),
+        ("get_call_history", {**PERIOD, "status": ["missed"]}, "status", "choice"),
+        ("get_call_statistics", {**PERIOD, "from": "2026-13-45T00:00:00"}, "from", "moment"),
+        ("get_mobile_data", {**PERIOD, "to": "yesterday"}, "to", "moment"),
+        ("set_sim_options", {"phone_number": SIM, "state": "gone"}, "state", "choice"),
+        ("set_sim_options", {"phone_number": SIM, "roaming": "  "}, "roaming", "text_empty"),
+        ("set_sim_options", {"phone_number": SIM, "roaming": "eu\x00"}, "roaming", "text"),
+        ("send_sms", {"recipient": SIM, "message": "Hi \ud800"}, "message", "text"),
+        ("send_sms", {"recipient": SIM, "message": ""}, "message", "text_empty"),
+        ("get_call_history", {**PERIOD, "include_sms": "maybe"}, "include_sms", "field"),
+        ("callback", {"caller": "+420777123456"}, "recipient", "field"),
+    ],
+)
+async def test_odorik_fields_of_the_wrong_kind_are_refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    action: str,
+    data: dict[str, Any],
+    field: str,
+    key: str,
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    translation = key if key.startswith(("number_", "text_")) else f"invalid_{key}"
+    error = await refused(hass, simulator, "odorik", action, odorik_entry, **data, key=translation)
+    assert error.translation_placeholders["field"] == field

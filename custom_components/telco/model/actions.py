@@ -17,26 +17,42 @@ from homeassistant.core import HomeAssistant, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
+from .action_input import FieldInvalid, a_date, a_moment, finite, one_of, text, whole
 from .declaration import OperatorAction, TelcoRuntimeData
 
 # Our own name and resolver: the core helper for config-entry actions is 2026-only.
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 
+# Numbers are brought to each operator's format by its handler.
 _NUMBER = cv.string
-_NON_NEGATIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=0))
-_POSITIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=1))
-_NON_NEGATIVE_FLOAT = vol.All(vol.Coerce(float), vol.Range(min=0))
-_DIRECTION = vol.In(["in", "out", "redirected"])
-_STATUS = vol.In(["answered", "missed"])
-# Minutes from now, or a moment (with or without its offset).
-_DELAY = vol.Any(vol.All(vol.Coerce(int), vol.Range(min=0, max=525_600)), cv.datetime)
+_NON_NEGATIVE_INT = whole(0)
+_POSITIVE_INT = whole(1)
+_NON_NEGATIVE_FLOAT = finite(0)
+_DIRECTION = one_of(["in", "out", "redirected"])
+_STATUS = one_of(["answered", "missed"])
+_MAX_DELAY_MINUTES = 525_600  # a year
+_DELAY_MINUTES = whole(0, _MAX_DELAY_MINUTES)
+
+
+def _delay(value: Any) -> int | datetime:
+    """Check a delay: minutes from now, or a moment (with or without its offset)."""
+    try:
+        return _DELAY_MINUTES(value)
+    except vol.Invalid:
+        pass
+    try:
+        return a_moment(value)
+    except vol.Invalid:
+        raise FieldInvalid("invalid_delay", value, max=str(_MAX_DELAY_MINUTES)) from None
+
+
 _PERIOD: dict[vol.Marker, Any] = {
-    vol.Optional("from"): cv.datetime,
-    vol.Optional("to"): cv.datetime,
+    vol.Optional("from"): a_moment,
+    vol.Optional("to"): a_moment,
 }
 _REQUIRED_PERIOD: dict[vol.Marker, Any] = {
-    vol.Required("from"): cv.datetime,
-    vol.Required("to"): cv.datetime,
+    vol.Required("from"): a_moment,
+    vol.Required("to"): a_moment,
 }
 _CALL_FILTERS: dict[vol.Marker, Any] = {
     vol.Optional("direction"): _DIRECTION,
@@ -61,7 +77,6 @@ SIM_TEXT_SETTINGS = (
     "requested_tariff_plan_for_next_month",
 )
 SIM_SWITCH_SETTINGS = ("missed_calls_register", "mobile_data", "lte", "lte_for_next_month")
-_SETTING = vol.All(cv.string, vol.Length(min=1))
 PREMIUM_SERVICES = ["off", "sms_payments_and_dms", "all_other_than_sms_payments_and_dms", "all"]
 # Zadarma: the languages of its personal account, the ordering periods, the group data.
 ZADARMA_LANGUAGES = ["en", "es", "de", "pl", "ru", "ua", "fr"]
@@ -90,7 +105,7 @@ DOCUMENT_TYPES = [
     "driver_id_us_ca",
     "driver_id_other",
 ]
-_TEXT = vol.All(cv.string, vol.Length(min=1))
+_TEXT = text()
 # A Zadarma direction: its numeric id (3061) or its code (ru495), in every action.
 _NUMBER_DIRECTION = _TEXT
 
@@ -99,7 +114,7 @@ def _lower(value: str) -> str:
     return value.lower()
 
 
-_LANGUAGE = vol.In(ZADARMA_LANGUAGES)
+_LANGUAGE = one_of(ZADARMA_LANGUAGES)
 _GROUP_REQUIRED = (
     "email",
     "salutation",
@@ -133,10 +148,10 @@ _GROUP_OPTIONAL = (
 GROUP_FIELDS = (*_GROUP_REQUIRED, *_GROUP_OPTIONAL)
 _GROUP_VALUES: dict[str, Any] = {
     **dict.fromkeys(GROUP_FIELDS, _TEXT),
-    "salutation": vol.All(cv.string, _lower, vol.In(SALUTATIONS)),
-    "type_of_id": vol.All(cv.string, _lower, vol.In(ID_TYPES)),
-    "date_of_birth": cv.date,
-    "issuing_date": cv.date,
+    "salutation": vol.All(_TEXT, _lower, one_of(SALUTATIONS)),
+    "type_of_id": vol.All(_TEXT, _lower, one_of(ID_TYPES)),
+    "date_of_birth": a_date,
+    "issuing_date": a_date,
     "direction_id": _NUMBER_DIRECTION,
 }
 
@@ -178,7 +193,7 @@ ACTIONS: dict[str, Action] = {
         fields={
             vol.Required("caller"): _NUMBER,
             vol.Required("recipient"): _NUMBER,
-            vol.Optional("delayed"): _DELAY,
+            vol.Optional("delayed"): _delay,
             vol.Optional("line"): _POSITIVE_INT,
             vol.Optional("simple"): cv.boolean,
             vol.Optional("sip"): _NUMBER,
@@ -188,8 +203,8 @@ ACTIONS: dict[str, Action] = {
     "send_sms": Action(
         fields={
             vol.Required("recipient"): _NUMBER,
-            vol.Required("message"): vol.All(cv.string, vol.Length(min=1)),
-            vol.Optional("sender"): cv.string,
+            vol.Required("message"): text(single_line=False),
+            vol.Optional("sender"): _TEXT,
         }
     ),
     "hang_up": Action(
@@ -241,13 +256,10 @@ ACTIONS: dict[str, Action] = {
     "set_sim_options": Action(
         fields={
             vol.Required("phone_number"): _NUMBER,
-            **{
-                vol.Optional(name): vol.All(cv.string, vol.Length(min=1))
-                for name in SIM_TEXT_SETTINGS
-            },
+            **{vol.Optional(name): _TEXT for name in SIM_TEXT_SETTINGS},
             **{vol.Optional(name): cv.boolean for name in SIM_SWITCH_SETTINGS},
-            vol.Optional("premium_services"): vol.In(PREMIUM_SERVICES),
-            vol.Optional("state"): vol.In(["active", "suspended"]),
+            vol.Optional("premium_services"): one_of(PREMIUM_SERVICES),
+            vol.Optional("state"): one_of(["active", "suspended"]),
         }
     ),
     "assign_number_to_sim": Action(
@@ -275,7 +287,7 @@ ACTIONS: dict[str, Action] = {
     "prolong_number": Action(
         fields={
             vol.Required("number"): _NUMBER,
-            vol.Required("months"): vol.All(vol.Coerce(int), vol.Range(min=1, max=36)),
+            vol.Required("months"): whole(1, 36),
         }
     ),
     # Zadarma: ordering a number
@@ -300,8 +312,8 @@ ACTIONS: dict[str, Action] = {
             vol.Optional("number_id"): _TEXT,
             vol.Optional("number"): _NUMBER,
             vol.Optional("documents_group_id"): _NON_NEGATIVE_INT,
-            vol.Optional("period", default="month"): vol.In(ORDER_PERIODS),
-            vol.Optional("autorenew_period"): vol.In(AUTORENEW_PERIODS),
+            vol.Optional("period", default="month"): one_of(ORDER_PERIODS),
+            vol.Optional("autorenew_period"): one_of(AUTORENEW_PERIODS),
             vol.Optional("receive_sms", default=False): cv.boolean,
             vol.Optional("purpose"): _TEXT,
         }
@@ -326,7 +338,7 @@ ACTIONS: dict[str, Action] = {
     "upload_document": Action(
         fields={
             vol.Required("group_id"): _NON_NEGATIVE_INT,
-            vol.Required("document_type"): vol.In(DOCUMENT_TYPES),
+            vol.Required("document_type"): one_of(DOCUMENT_TYPES),
             vol.Required("file"): _TEXT,
         }
     ),
