@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.telco.operators.zadarma.documents import read_document
 from tests.common import ARABIC_INDIC, FROZEN_NOW, FULL_WIDTH, in_script, refused, setup_entry
 from tests.simulator import SimulatorServer
 
@@ -170,3 +173,102 @@ async def test_odorik_fields_of_the_wrong_kind_are_refused(
     translation = key if key.startswith(("number_", "text_")) else f"invalid_{key}"
     error = await refused(hass, simulator, "odorik", action, odorik_entry, **data, key=translation)
     assert error.translation_placeholders["field"] == field
+
+
+@pytest.fixture
+async def zadarma_loaded(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> MockConfigEntry:
+    await setup_entry(hass, zadarma_entry)
+    return zadarma_entry
+
+
+@pytest.mark.parametrize("action", ["list_available_numbers", "order_number"])
+@pytest.mark.parametrize(
+    "direction",
+    ["\u00b2", in_script("2001", ARABIC_INDIC), "9" * 5000, "gb" + "2" * 40],
+    ids=["superscript", "arabic_indic", "5000_digits", "long_code"],
+)
+async def test_a_direction_of_other_digits_is_refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_loaded: MockConfigEntry,
+    action: str,
+    direction: str,
+) -> None:
+    error = await refused(
+        hass,
+        simulator,
+        "zadarma",
+        action,
+        zadarma_loaded,
+        direction_id=direction,
+        key="invalid_direction",
+    )
+    assert error.translation_placeholders["field"] == "direction_id"
+
+
+@pytest.fixture
+def documents(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """A folder Home Assistant may read."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "passport.pdf").write_bytes(b"%PDF-1.4\n")
+    hass.config.allowlist_external_dirs = {str(folder)}
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("{folder}/" + "a" * 300 + "/passport.pdf", "file_not_allowed"),
+        ("{folder}/" + "a" * 300, "file_not_allowed"),
+        ("{folder}/../passport.pdf", "file_not_allowed"),
+        ("/proc/self/environ", "file_not_allowed"),
+        ("~/passport.pdf", "file_not_allowed"),
+        ("file://{folder}/passport.pdf", "file_not_allowed"),
+        ("{folder}/a\x00b/passport.pdf", "invalid_text"),
+        ("{folder}/passport.pdf\n", "invalid_text"),
+        ("{folder}", "file_not_found"),
+    ],
+    ids=[
+        "long_folder",
+        "long_name",
+        "parent",
+        "proc",
+        "home",
+        "file_url",
+        "nul",
+        "line_break",
+        "folder",
+    ],
+)
+async def test_upload_of_a_path_not_allowed_is_refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_loaded: MockConfigEntry,
+    documents: Path,
+    path: str,
+    key: str,
+) -> None:
+    error = await refused(
+        hass,
+        simulator,
+        "zadarma",
+        "upload_document",
+        zadarma_loaded,
+        group_id=0,
+        document_type="passport",
+        file=path.format(folder=documents),
+        key=key,
+    )
+    assert error.translation_placeholders["field"] == "file"
+
+
+def test_a_path_with_a_nul_byte_is_not_allowed_past_the_schema_either(
+    hass: HomeAssistant, documents: Path
+) -> None:
+    """The reader refuses what the system cannot look at, whoever calls it."""
+    with pytest.raises(ServiceValidationError) as err:
+        read_document(hass, f"{documents}/a\x00b/passport.pdf")
+    assert err.value.translation_key == "file_not_allowed"

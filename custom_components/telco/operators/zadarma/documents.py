@@ -98,19 +98,31 @@ async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields)
     return {"group": jsonable(group)}
 
 
-def _read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
-    """Return a document's file name, content and type, or refuse the file (blocking I/O)."""
+def read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
+    """Return a document's file name, content and type, or refuse the file (blocking I/O).
+
+    A path the system cannot even look at (a name over 255 bytes, a NUL byte) is
+    one Home Assistant may not read.
+    """
+    try:
+        return _checked_document(hass, value)
+    except (OSError, ValueError):
+        raise invalid("file", "file_not_allowed", value=value) from None
+
+
+def _checked_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
     path = Path(value)
     if not path.is_absolute() or not hass.config.is_allowed_path(value):
         raise invalid("file", "file_not_allowed", value=value)
     if not path.is_file():
         raise invalid("file", "file_not_found", value=value)
-    size = path.stat().st_size
-    if not 0 < size <= MAX_DOCUMENT_BYTES:
+    with path.open("rb") as file:
+        # One byte over the limit tells a file too large, whatever its size said.
+        content = file.read(MAX_DOCUMENT_BYTES + 1)
+    if not 0 < len(content) <= MAX_DOCUMENT_BYTES:
         raise invalid(
             "file", "file_size", value=value, limit=f"{MAX_DOCUMENT_BYTES // (1024 * 1024)}"
         )
-    content = path.read_bytes()
     for magic, content_type in _DOCUMENT_TYPES:
         if content.startswith(magic):
             return path.name, content, content_type
@@ -119,7 +131,7 @@ def _read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
 
 async def _upload_document(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     name, content, content_type = await hass.async_add_executor_job(
-        _read_document, hass, str(given["file"]).strip()
+        read_document, hass, str(given["file"]).strip()
     )
     result = await data.account.async_run_change(
         data.client.upload_document(
