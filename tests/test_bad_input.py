@@ -12,7 +12,15 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.operators.zadarma.documents import read_document
-from tests.common import ARABIC_INDIC, FROZEN_NOW, FULL_WIDTH, in_script, refused, setup_entry
+from tests.common import (
+    ARABIC_INDIC,
+    FROZEN_NOW,
+    FULL_WIDTH,
+    act,
+    in_script,
+    refused,
+    setup_entry,
+)
 from tests.simulator import SimulatorServer
 
 ARABIC = in_script("+420777123456", ARABIC_INDIC)
@@ -272,3 +280,46 @@ def test_a_path_with_a_nul_byte_is_not_allowed_past_the_schema_either(
     with pytest.raises(ServiceValidationError) as err:
         read_document(hass, f"{documents}/a\x00b/passport.pdf")
     assert err.value.translation_key == "file_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("sip_id", "key"),
+    [
+        ("u" * 1000 + "@pbx.example.com", "sip_uri_too_long"),
+        ("100@pbx.example.com;transport=" + "t" * 250, "sip_uri_too_long"),
+        ("anna\u00e9@pbx.example.com", "invalid_sip_uri"),
+        ("100@pbx.example.com;x=\u00e9", "invalid_sip_uri"),
+        ("100@pbx.example.com;x=a b", "invalid_sip_uri"),
+        ("100@pbx.example.com:" + in_script("5060", ARABIC_INDIC), "invalid_sip_uri"),
+    ],
+    ids=["long_user", "long_params", "accent_user", "accent_params", "space", "arabic_port"],
+)
+async def test_set_sip_routing_to_an_uri_zadarma_cannot_take_is_refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_loaded: MockConfigEntry,
+    sip_id: str,
+    key: str,
+) -> None:
+    error = await refused(
+        hass,
+        simulator,
+        "zadarma",
+        "set_sip_routing",
+        zadarma_loaded,
+        number="48221234567",
+        sip_id=sip_id,
+        key=key,
+    )
+    assert error.translation_placeholders["field"] == "sip_id"
+
+
+async def test_the_longest_sip_uri_is_routed_and_shown(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_loaded: MockConfigEntry
+) -> None:
+    uri = "u" * (255 - len("@pbx.example.com")) + "@pbx.example.com"
+    response = await act(
+        hass, "set_sip_routing", zadarma_loaded, number="48221234567", sip_id=f"sip:{uri}"
+    )
+    assert response["sip_id"] == uri
+    assert hass.states.get("sensor.48221234567_sip_routing").state == uri

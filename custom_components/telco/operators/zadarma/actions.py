@@ -8,7 +8,6 @@ against the balance and the document group with reads only, before any money mov
 from __future__ import annotations
 
 from collections.abc import Mapping
-import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -24,13 +23,11 @@ from ...model.declaration import OperatorAction
 from . import documents
 from .coordinators import ZadarmaRuntimeData
 from .directions import country_code, direction_key, resolve_direction
-from .numbers import zadarma_mask, zadarma_number, zadarma_sip
+from .numbers import zadarma_mask, zadarma_number, zadarma_sip, zadarma_sip_uri
 
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
 
-# An external SIP URI as Zadarma takes it, without ``sip:``: user@host[:port][;params].
-_SIP_URI = re.compile(r"[^@\s:;]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:;\S*)?")
 # The checks of a document group that an order cannot do without; verification of
 # the uploaded documents may follow the order (the number waits in ``checking``).
 _ORDER_CHECKS = ("is_information_match", "is_documents_uploaded", "is_address_match")
@@ -115,9 +112,7 @@ def _sip_target(data: Data, value: str) -> str:
     """Return a SIP login of the account or an external ``user@host`` URI."""
     text = str(value).strip().removeprefix("sip:")
     if "@" in text:
-        if not _SIP_URI.fullmatch(text):
-            raise invalid("sip_id", "invalid_sip_uri", value=text)
-        return text
+        return zadarma_sip_uri(text)
     if text not in data.account.data.sips:
         logins = ", ".join(sorted(data.account.data.sips)) or "-"
         raise invalid("sip_id", "unknown_sip_login", value=text, logins=logins)

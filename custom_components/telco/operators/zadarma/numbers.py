@@ -1,4 +1,4 @@
-"""Phone numbers and SIP ids in Zadarma's format: digits only."""
+"""Phone numbers and SIP ids in Zadarma's format: digits only; external SIP URIs in ASCII."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ from ...model.action_input import DECORATION, DIGITS, invalid
 
 # A Zadarma SIP id (100001) or one of its PBX extensions (100001-100).
 _SIP_ID = re.compile(r"[0-9]{1,15}(-[0-9]{1,10})?")
+# An external SIP URI as Zadarma takes it, without ``sip:``: user@host[:port][;params],
+# the user in the characters RFC 3261 allows there, the parameters printable ASCII.
+_SIP_URI = re.compile(
+    r"[A-Za-z0-9\-_.!~*'()%&=+$,?/]+"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?"
+    r"(?::[0-9]{1,5})?"
+    r"(?:;[!-~]*)?"
+)
+# The longest SIP URI taken: the routing sensor shows it, and a state has at most 255.
+MAX_SIP_URI_LENGTH = 255
 
 
 def zadarma_sip(value: str, field: str) -> str:
@@ -39,3 +49,13 @@ def zadarma_mask(value: str, field: str = "mask") -> str:
     if DIGITS.fullmatch(compact) and len(compact) <= 15:
         return compact
     raise invalid(field, "invalid_mask", value=text)
+
+
+def zadarma_sip_uri(value: str, field: str = "sip_id") -> str:
+    """Return an external SIP URI as Zadarma takes it: ``sip:100@pbx.example.com`` → ``100@…``."""
+    text = str(value).strip().removeprefix("sip:")
+    if len(text) > MAX_SIP_URI_LENGTH:
+        raise invalid(field, "sip_uri_too_long", limit=str(MAX_SIP_URI_LENGTH))
+    if not _SIP_URI.fullmatch(text):
+        raise invalid(field, "invalid_sip_uri", value=text)
+    return text
