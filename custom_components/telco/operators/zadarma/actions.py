@@ -23,7 +23,7 @@ from ...model.declaration import OperatorAction
 from . import documents
 from .coordinators import ZadarmaRuntimeData
 from .directions import country_code, direction_key, resolve_direction
-from .numbers import zadarma_mask, zadarma_number, zadarma_sip, zadarma_sip_uri
+from .numbers import zadarma_caller, zadarma_mask, zadarma_number, zadarma_sip, zadarma_sip_uri
 
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
@@ -38,7 +38,7 @@ async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str,
     sip = given.get("sip")
     result = await data.account.async_ask(
         data.client.request_callback(
-            zadarma_number(given["caller"], "caller"),
+            zadarma_caller(given["caller"]),
             zadarma_number(given["recipient"], "recipient"),
             sip=zadarma_sip(sip, "sip") if sip is not None else None,
             predicted=given.get("predicted", False),

@@ -16,6 +16,9 @@ _SIP_URI = re.compile(
     r"(?::[0-9]{1,5})?"
     r"(?:;[!-~]*)?"
 )
+# A PBX scenario (0-1: a voice menu and its scenario), which a callback may ring first.
+# The bounds are ours: the documents show only 0-1, and longer parts read as a number.
+_SCENARIO = re.compile(r"[0-9]{1,3}-[0-9]{1,3}")
 # The longest SIP URI taken: the routing sensor shows it, and a state has at most 255.
 MAX_SIP_URI_LENGTH = 255
 
@@ -40,6 +43,14 @@ def zadarma_number(value: str, field: str) -> str:
     if DIGITS.fullmatch(compact) and len(compact) <= 15:
         return compact
     raise invalid(field, "invalid_zadarma_number", value=text)
+
+
+def zadarma_caller(value: str, field: str = "caller") -> str:
+    """Return whom a callback rings first: a PBX scenario as written (``0-1``), else a number."""
+    text = str(value).strip()
+    if _SCENARIO.fullmatch(text):
+        return text
+    return zadarma_number(text, field)
 
 
 def zadarma_mask(value: str, field: str = "mask") -> str:
