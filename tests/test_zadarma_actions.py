@@ -415,7 +415,9 @@ async def test_order_a_number_without_documents(
     sent = simulator.app[ZADARMA_KEY].received
     order = next(params for method, path, params in sent if path.endswith("/order/"))
     assert order["number_id"] == "2001p0D1t1002"
-    assert "documents_group_id" not in order
+    # The spec requires the group even where no documents are needed: the main one.
+    assert order["documents_group_id"] == "0"
+    assert requests_to(simulator, "GET", "documents/groups/valid/{group_id}") == 0
     # The new number is polled at once: its device and entities appear.
     assert hass.states.get("sensor.442030001002_status").state == "on"
 

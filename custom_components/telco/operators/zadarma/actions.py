@@ -32,6 +32,8 @@ type Fields = Mapping[str, Any]
 # the uploaded documents may follow the order (the number waits in ``checking``).
 _ORDER_CHECKS = ("is_information_match", "is_documents_uploaded", "is_address_match")
 _PERIOD_MONTHS = {"month": 1, "3month": 3}
+# The account's own document group, which every account has.
+MAIN_DOCUMENT_GROUP = 0
 
 
 async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
@@ -234,15 +236,19 @@ async def _direction_of(data: Data, direction_id: int, number: str) -> Direction
     raise invalid("direction_id", "invalid_direction", value=str(direction_id))
 
 
-async def _check_documents(data: Data, given: Fields, direction: Direction) -> int | None:
-    """Return the document group to order with, once it is known to be good enough."""
+async def _check_documents(data: Data, given: Fields, direction: Direction) -> int:
+    """Return the document group to order with, once it is known to be good enough.
+
+    The spec requires ``documents_group_id`` in every order; where the direction
+    needs no documents and none is given, it is the main group (0), unchecked.
+    """
     group_id: int | None = given.get("documents_group_id")
     needs_documents = bool(direction.required_documents or direction.required_information)
     if group_id is None:
         if needs_documents:
             needed = ", ".join((*direction.required_documents, *direction.required_information))
             raise invalid("documents_group_id", "documents_group_required", needed=needed)
-        return None
+        return MAIN_DOCUMENT_GROUP
     validity = await data.account.async_ask(
         data.client.validate_document_group(group_id, direction.id)
     )
