@@ -581,7 +581,11 @@ class ZadarmaClient:
     async def update_document_group(
         self, group_id: int, **fields: str | int | None
     ) -> DocumentGroup:
-        """Change the data of a document group (not of the main group 0)."""
+        """Change the data of a document group (not of the main group 0).
+
+        The spec requires every field ``create_document_group`` requires, changed
+        or not: give the whole group.
+        """
         return await self._call(
             _object_of(DocumentGroup.from_dict, "group"),
             "PUT",

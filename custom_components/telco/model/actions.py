@@ -115,7 +115,7 @@ def _lower(value: str) -> str:
 
 
 _LANGUAGE = one_of(ZADARMA_LANGUAGES)
-_GROUP_REQUIRED = (
+GROUP_REQUIRED = (
     "email",
     "salutation",
     "first_name",
@@ -145,7 +145,7 @@ _GROUP_OPTIONAL = (
     "issuing_date",
     "direction_id",
 )
-GROUP_FIELDS = (*_GROUP_REQUIRED, *_GROUP_OPTIONAL)
+GROUP_FIELDS = (*GROUP_REQUIRED, *_GROUP_OPTIONAL)
 _GROUP_VALUES: dict[str, Any] = {
     **dict.fromkeys(GROUP_FIELDS, _TEXT),
     "salutation": vol.All(_TEXT, _lower, one_of(SALUTATIONS)),
@@ -325,7 +325,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "create_document_group": Action(
         fields={
-            **{vol.Required(name): _GROUP_VALUES[name] for name in _GROUP_REQUIRED},
+            **{vol.Required(name): _GROUP_VALUES[name] for name in GROUP_REQUIRED},
             **{vol.Optional(name): _GROUP_VALUES[name] for name in _GROUP_OPTIONAL},
         }
     ),

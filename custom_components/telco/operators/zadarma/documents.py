@@ -15,8 +15,9 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
+from ...api.zadarma_models import DocumentGroup
 from ...model.action_input import invalid, jsonable
-from ...model.actions import GROUP_FIELDS, offer
+from ...model.actions import GROUP_FIELDS, GROUP_REQUIRED, offer
 from ...model.declaration import OperatorAction
 from .coordinators import ZadarmaRuntimeData
 from .directions import country_code, resolve_direction
@@ -26,6 +27,8 @@ type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# The group's enums: the actions take them in lower case, Zadarma in upper case.
+_ENUMS = ("salutation", "type_of_id")
 # Zadarma takes images or a PDF (spec); the size limit is ours, Zadarma names none.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 _DOCUMENT_TYPES = (
@@ -53,7 +56,7 @@ def _group_values(given: Fields) -> dict[str, str | int]:
     for name in ("country", "nationality"):
         if name in values:
             values[name] = country_code(str(values[name]), name)
-    for name in ("salutation", "type_of_id"):
+    for name in _ENUMS:
         if name in values:
             values[name] = str(values[name]).upper()
     if "phone" in values:
@@ -84,14 +87,29 @@ async def _create_document_group(hass: HomeAssistant, data: Data, given: Fields)
     return {"group": jsonable(group)}
 
 
+def _held_values(group: DocumentGroup) -> dict[str, str | int]:
+    """Return what a group holds in Zadarma's format (its enums in upper case)."""
+    values: dict[str, str | int] = {}
+    for name in GROUP_FIELDS:
+        value = getattr(group, name, None)  # direction_id is no data of the group
+        if value:
+            values[name] = str(value).upper() if name in _ENUMS else str(value)
+    return values
+
+
 async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    """Change a group: the spec requires the whole group, so the held data goes along."""
     group_id: int = given["group_id"]
-    values = _group_values(await _with_direction_id(data, given))
-    if not values:
+    changes = _group_values(await _with_direction_id(data, given))
+    if not changes:
         raise invalid("group_id", "nothing_to_change")
     current = await data.account.async_ask(data.client.get_document_group(group_id))
     if current.is_readonly:
         raise invalid("group_id", "document_group_read_only", group_id=str(group_id))
+    values = {**_held_values(current), **changes}
+    for name in GROUP_REQUIRED:
+        if not values.get(name):
+            raise invalid(name, "document_group_incomplete", group_id=str(group_id))
     group = await data.account.async_run_change(
         data.client.update_document_group(group_id, **values)
     )
