@@ -164,6 +164,14 @@ INFINITY = float("inf")
         ("set_sim_options", {"phone_number": SIM, "roaming": "eu\x00"}, "roaming", "text"),
         ("send_sms", {"recipient": SIM, "message": "Hi \ud800"}, "message", "text"),
         ("send_sms", {"recipient": SIM, "message": ""}, "message", "text_empty"),
+        # A \x1f is whitespace to str.strip(): it would vanish from the number unseen.
+        ("send_sms", {"recipient": SIM + "\x1f", "message": "Hi"}, "recipient", "text"),
+        (
+            "assign_number_to_sim",
+            {"phone_number": SIM, "iccid": "8" * 19, "pin": ""},
+            "pin",
+            "text_empty",
+        ),
         ("get_call_history", {**PERIOD, "include_sms": "maybe"}, "include_sms", "field"),
         ("callback", {"caller": "+420777123456"}, "recipient", "field"),
     ],
@@ -323,3 +331,78 @@ async def test_the_longest_sip_uri_is_routed_and_shown(
     )
     assert response["sip_id"] == uri
     assert hass.states.get("sensor.48221234567_sip_routing").state == uri
+
+
+PERSON = {
+    "email": "anna.nowak@example.com",
+    "salutation": "ms",
+    "first_name": "Anna",
+    "last_name": "Nowak",
+    "country": "pl",
+    "city": "Kraków",
+    "address": "ul. Floriańska 3, 31-019 Kraków",
+    "zip_code": "31-019",
+    "street": "Floriańska",
+    "building_number": "3",
+    "phone": "+48 12 345 67 89",
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field", "key"),
+    [
+        # Checked before the direction's code is looked up, or the free numbers listed.
+        (
+            "create_document_group",
+            {**PERSON, "direction_id": "gb20", "email": "anna"},
+            "email",
+            "invalid_email",
+        ),
+        (
+            "update_document_group",
+            {"group_id": 1, "direction_id": "gb20", "phone": in_script("48", ARABIC_INDIC)},
+            "phone",
+            "invalid_zadarma_number",
+        ),
+        (
+            "order_number",
+            {"direction_id": "gb20", "number": in_script("442030001002", FULL_WIDTH)},
+            "number",
+            "invalid_zadarma_number",
+        ),
+        (
+            "create_document_group",
+            {**PERSON, "date_of_birth": "1990-02-30"},
+            "date_of_birth",
+            "invalid_date",
+        ),
+        ("create_document_group", {**PERSON, "salutation": "dr"}, "salutation", "invalid_choice"),
+        ("create_document_group", {**PERSON, "city": "Kraków\r\n"}, "city", "invalid_text"),
+        ("create_document_group", {**PERSON, "phone": "+48 12\x1f345"}, "phone", "invalid_text"),
+        (
+            "set_caller_name",
+            {"number": "48221234567", "caller_name": "A" * 31},
+            "caller_name",
+            "invalid_caller_name_value",
+        ),
+        ("prolong_number", {"number": "48221234567", "months": 37}, "months", "number_too_large"),
+        ("list_number_countries", {"language": "cz"}, "language", "invalid_choice"),
+        (
+            "upload_document",
+            {"group_id": 0, "document_type": "selfie", "file": "/x.pdf"},
+            "document_type",
+            "invalid_choice",
+        ),
+    ],
+)
+async def test_zadarma_refusals_come_before_any_request(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_loaded: MockConfigEntry,
+    action: str,
+    data: dict[str, Any],
+    field: str,
+    key: str,
+) -> None:
+    error = await refused(hass, simulator, "zadarma", action, zadarma_loaded, **data, key=key)
+    assert error.translation_placeholders["field"] == field

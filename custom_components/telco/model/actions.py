@@ -23,8 +23,9 @@ from .declaration import OperatorAction, TelcoRuntimeData
 # Our own name and resolver: the core helper for config-entry actions is 2026-only.
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 
-# Numbers are brought to each operator's format by its handler.
-_NUMBER = cv.string
+# Numbers are brought to each operator's format by its handler; none has a control
+# character (a \x1f would be taken for a space there).
+_NUMBER = text()
 _NON_NEGATIVE_INT = whole(0)
 _POSITIVE_INT = whole(1)
 _NON_NEGATIVE_FLOAT = finite(0)
@@ -265,8 +266,8 @@ ACTIONS: dict[str, Action] = {
     "assign_number_to_sim": Action(
         fields={
             vol.Required("phone_number"): _NUMBER,
-            vol.Required("iccid"): cv.string,
-            vol.Required("pin"): cv.string,
+            vol.Required("iccid"): _NUMBER,
+            vol.Required("pin"): _NUMBER,
             vol.Optional("delayed_activation", default=False): cv.boolean,
         }
     ),
@@ -303,7 +304,7 @@ ACTIONS: dict[str, Action] = {
         response=SupportsResponse.ONLY,
     ),
     "list_available_numbers": Action(
-        fields={vol.Required("direction_id"): _NUMBER_DIRECTION, vol.Optional("mask"): cv.string},
+        fields={vol.Required("direction_id"): _NUMBER_DIRECTION, vol.Optional("mask"): _NUMBER},
         response=SupportsResponse.ONLY,
     ),
     "order_number": Action(

@@ -200,12 +200,18 @@ async def _list_available_numbers(hass: HomeAssistant, data: Data, given: Fields
     return {"numbers": jsonable(numbers)}
 
 
-def _chosen_number(available: list[AvailableNumber], given: Fields) -> AvailableNumber:
-    """Return the number to order (the one asked for, or the first free one)."""
+def _wanted_number(given: Fields) -> str | None:
+    """Return the number asked for, in Zadarma's digits, or refuse it (before any request)."""
     if "number" in given and "number_id" in given:
         raise invalid("number", "number_or_number_id")
-    if "number" in given:
-        wanted = zadarma_number(given["number"], "number")
+    return zadarma_number(given["number"], "number") if "number" in given else None
+
+
+def _chosen_number(
+    available: list[AvailableNumber], given: Fields, wanted: str | None
+) -> AvailableNumber:
+    """Return the number to order (the one asked for, or the first free one)."""
+    if wanted is not None:
         found = [item for item in available if item.number == wanted]
         field, value = "number", wanted
     elif "number_id" in given:
@@ -259,9 +265,10 @@ async def _check_documents(data: Data, given: Fields, direction: Direction) -> i
 
 
 async def _order_number(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    wanted = _wanted_number(given)
     direction_id = await resolve_direction(data, given["direction_id"])
     available = await data.account.async_ask(data.client.get_available_numbers(direction_id))
-    chosen = _chosen_number(available, given)
+    chosen = _chosen_number(available, given, wanted)
     direction = await _direction_of(data, direction_id, chosen.number)
     if given["receive_sms"] and not direction.receive_sms:
         raise invalid("receive_sms", "sms_not_offered")

@@ -74,15 +74,19 @@ async def _get_document_group(hass: HomeAssistant, data: Data, given: Fields) ->
     return {"group": jsonable(group)}
 
 
-async def _with_direction_id(data: Data, given: Fields) -> Fields:
-    """Return the group data with its direction as a numeric id, if it has one."""
-    if "direction_id" not in given:
-        return given
-    return {**given, "direction_id": await resolve_direction(data, given["direction_id"])}
+async def _checked_group_values(data: Data, given: Fields) -> dict[str, str | int]:
+    """Return the group data checked, its direction as a numeric id.
+
+    The data is checked first: a direction code is looked up at Zadarma.
+    """
+    values = _group_values({name: value for name, value in given.items() if name != "direction_id"})
+    if "direction_id" in given:
+        values["direction_id"] = await resolve_direction(data, given["direction_id"])
+    return values
 
 
 async def _create_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    values = _group_values(await _with_direction_id(data, given))
+    values = await _checked_group_values(data, given)
     group = await data.account.async_run_change(data.client.create_document_group(**values))
     return {"group": jsonable(group)}
 
@@ -100,7 +104,7 @@ def _held_values(group: DocumentGroup) -> dict[str, str | int]:
 async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     """Change a group: the spec requires the whole group, so the held data goes along."""
     group_id: int = given["group_id"]
-    changes = _group_values(await _with_direction_id(data, given))
+    changes = await _checked_group_values(data, given)
     if not changes:
         raise invalid("group_id", "nothing_to_change")
     current = await data.account.async_ask(data.client.get_document_group(group_id))
