@@ -159,6 +159,14 @@ INFINITY = float("inf")
         ("get_call_history", {**PERIOD, "status": ["missed"]}, "status", "choice"),
         ("get_call_statistics", {**PERIOD, "from": "2026-13-45T00:00:00"}, "from", "moment"),
         ("get_mobile_data", {**PERIOD, "to": "yesterday"}, "to", "moment"),
+        # A lone surrogate crashes ciso8601, and with it Home Assistant.
+        ("get_mobile_data", {**PERIOD, "to": "2026\ud800"}, "to", "moment"),
+        (
+            "callback",
+            {"caller": "+420777123456", "recipient": "+420608000111", "delayed": "0\ud800"},
+            "delayed",
+            "delay",
+        ),
         ("set_sim_options", {"phone_number": SIM, "state": "gone"}, "state", "choice"),
         ("set_sim_options", {"phone_number": SIM, "roaming": "  "}, "roaming", "text_empty"),
         ("set_sim_options", {"phone_number": SIM, "roaming": "eu\x00"}, "roaming", "text"),

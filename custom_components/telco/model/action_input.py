@@ -175,8 +175,19 @@ def one_of(options: Collection[str]) -> Callable[[Any], str]:
     return check
 
 
+def _encodable(value: Any) -> bool:
+    """Tell text that can be written as UTF-8: a lone surrogate cannot."""
+    try:
+        str(value).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def a_date(value: Any) -> date:
     """Check a date (2026-11-15)."""
+    if not _encodable(value):
+        raise FieldInvalid("invalid_date", value)
     try:
         return cv.date(value)
     except (vol.Invalid, ValueError):
@@ -184,7 +195,13 @@ def a_date(value: Any) -> date:
 
 
 def a_moment(value: Any) -> datetime:
-    """Check a moment, with or without its offset (2026-11-15 12:30)."""
+    """Check a moment, with or without its offset (2026-11-15 12:30).
+
+    Text with a lone surrogate never reaches the parser: ciso8601 crashes the
+    whole process on it.
+    """
+    if not _encodable(value):
+        raise FieldInvalid("invalid_moment", value)
     try:
         return cv.datetime(value)
     except (vol.Invalid, ValueError):  # ValueError: a month 13 past its pattern check

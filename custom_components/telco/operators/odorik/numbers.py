@@ -6,6 +6,8 @@ import re
 
 from ...model.action_input import DECORATION, DIGITS, invalid
 
+# 00, a country code (never 0), and the number: 9 to 17 digits in all.
+_INTERNATIONAL = re.compile(r"00[1-9][0-9]{6,14}")
 # Odorik's own codes (*100, a line in its network) and SIP names (demo_sip). The
 # documents give no length; the bounds are ours, far above any real code or name.
 _ODORIK_CODE = re.compile(r"\*[0-9]{1,12}")
@@ -26,7 +28,7 @@ def odorik_number(value: str, field: str, *, codes: bool = False, sip_names: boo
     compact = DECORATION.sub("", text)
     if compact.startswith("+"):
         compact = "00" + compact[1:]
-    if compact.startswith("00") and DIGITS.fullmatch(compact) and 9 <= len(compact) <= 17:
+    if _INTERNATIONAL.fullmatch(compact):
         return compact
     raise invalid(field, "invalid_odorik_number", value=text)
 

@@ -37,10 +37,15 @@ def zadarma_number(value: str, field: str) -> str:
     Short numbers (SIP ids, PBX extensions) pass as they are.
     """
     text = str(value).strip()
-    compact = DECORATION.sub("", text).removeprefix("+")
-    if compact.startswith("00"):
-        compact = compact[2:]
-    if DIGITS.fullmatch(compact) and len(compact) <= 15:
+    compact = DECORATION.sub("", text)
+    international = compact.startswith(("+", "00"))
+    compact = compact.removeprefix("+") if compact.startswith("+") else compact.removeprefix("00")
+    # After + or 00 comes a country code, never 0 (+00420 is no number).
+    if (
+        DIGITS.fullmatch(compact)
+        and len(compact) <= 15
+        and not (international and compact[0] == "0")
+    ):
         return compact
     raise invalid(field, "invalid_zadarma_number", value=text)
 
