@@ -34,7 +34,12 @@ def test_odorik_numbers(typed: str) -> None:
 def test_odorik_codes_and_sip_names_only_where_allowed() -> None:
     assert odorik_number("*100", "ringing_number", codes=True) == "*100"
     assert odorik_number("demo_sip", "public_number", sip_names=True) == "demo_sip"
-    for value, kwargs in (("*100", {}), ("demo_sip", {"codes": True}), ("777123456", {})):
+    for value, kwargs in (
+        ("*100", {}),
+        ("demo_sip", {"codes": True}),
+        ("777123456", {}),
+        ("+00420777123456", {}),
+    ):
         with pytest.raises(ServiceValidationError) as err:
             odorik_number(value, "caller", **kwargs)
         assert err.value.translation_placeholders == {"field": "caller", "value": value}
@@ -48,7 +53,9 @@ def test_zadarma_numbers(typed: str, sent: str) -> None:
     assert zadarma_number(typed, "to") == sent
 
 
-@pytest.mark.parametrize("typed", ["office", "+420 777 12a", "1" * 16])
+@pytest.mark.parametrize(
+    "typed", ["office", "+420 777 12a", "1" * 16, "+0123", "0000123", "+00420777123456"]
+)
 def test_zadarma_refuses_what_is_no_number(typed: str) -> None:
     with pytest.raises(ServiceValidationError):
         zadarma_number(typed, "to")
