@@ -6,19 +6,25 @@ from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.telco.const import DOMAIN
+from custom_components.telco.operators import OPERATORS
 from custom_components.telco.operators.zadarma.documents import read_document
 from tests.common import (
     ARABIC_INDIC,
+    DEVANAGARI,
     FROZEN_NOW,
     FULL_WIDTH,
     act,
     in_script,
     refused,
+    requests_sent,
     setup_entry,
 )
 from tests.simulator import SimulatorServer
@@ -414,3 +420,109 @@ async def test_zadarma_refusals_come_before_any_request(
 ) -> None:
     error = await refused(hass, simulator, "zadarma", action, zadarma_loaded, **data, key=key)
     assert error.translation_placeholders["field"] == field
+
+
+# -- arbitrary bad input (Hypothesis) ------------------------------------------
+
+# Valid data for each action: one field at a time is made bad.
+VALID: dict[str, dict[str, Any]] = {
+    "callback": {"caller": "+420777123456", "recipient": "+420608000111"},
+    "send_sms": {"recipient": "+420777123456", "message": "Hi"},
+    "hang_up": {"all": True},
+    "get_call_history": {"since_id": 1},
+    "get_call_statistics": PERIOD,
+    "get_mobile_data": PERIOD,
+    "get_routing": {},
+    "add_route": {"public_number": "00420533533533", "ringing_number": "*100"},
+    "remove_route": {"public_number": "00420533533533", "route_id": 1},
+    "add_parallel_ringing": {"public_number": "00420533533533", "ringing_number": SIM},
+    "remove_parallel_ringing": {"public_number": "00420533533533", "ringing_number": SIM},
+    "set_sim_options": {"phone_number": SIM, "lte": True},
+    "assign_number_to_sim": {"phone_number": SIM, "iccid": "8" * 19, "pin": "1234"},
+    "set_caller_name": {"number": "48221234567", "caller_name": "Office"},
+    "set_sip_routing": {"number": "48221234567", "sip_id": "100001"},
+    "set_auto_prolongation": {"number": "48221234567", "enabled": True},
+    "prolong_number": {"number": "48221234567", "months": 1},
+    "list_number_countries": {},
+    "list_number_directions": {"country": "PL"},
+    "list_available_numbers": {"direction_id": 2001},
+    "order_number": {"direction_id": 2001},
+    "list_document_groups": {},
+    "get_document_group": {"group_id": 0},
+    "create_document_group": PERSON,
+    "update_document_group": {"group_id": 1, "city": "Gdańsk"},
+    "upload_document": {"group_id": 0, "document_type": "passport", "file": "/config/x.pdf"},
+    "list_documents": {},
+    "validate_document_group": {"group_id": 0, "direction_id": 3061},
+}
+# The fields that take a phone number (or a code, a mask, an ICCID, a PIN: digits).
+NUMBER_FIELDS = {
+    "caller",
+    "recipient",
+    "sip",
+    "phone_number_filter",
+    "phone_number",
+    "public_number",
+    "ringing_number",
+    "source_number",
+    "number",
+    "mask",
+    "iccid",
+    "pin",
+    "phone",
+}
+# What no field takes: a control character or a lone surrogate, anywhere in the text.
+POISON = st.sampled_from(["\x00", "\x07", "\x1b", "\x1f", "\x7f", "\x85", "\ud800", "\udfff"])
+AROUND = st.text(alphabet="0123456789+ abc-", max_size=12)
+POISONED = st.tuples(AROUND, POISON, AROUND).map("".join)
+# Numbers in another script's digits, or with one of its digits among ASCII ones.
+SCRIPTS = st.sampled_from([ARABIC_INDIC, DEVANAGARI, FULL_WIDTH, 0x06F0, 0x0E50, 0x1D7CE])
+FOREIGN_NUMBER = st.tuples(
+    st.sampled_from(["+", "00", ""]), st.from_regex(r"[0-9]{3,12}", fullmatch=True), SCRIPTS
+).map(lambda parts: parts[0] + in_script(parts[1], parts[2]))
+
+
+def _bad_calls(operator: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+    """Return an action the operator offers, with one of its fields made bad."""
+    offered = OPERATORS[operator].actions
+
+    def spoil(action: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+        fields = sorted(offered[action].fields)
+        return st.sampled_from(fields).flatmap(
+            lambda field: (POISONED | FOREIGN_NUMBER if field in NUMBER_FIELDS else POISONED).map(
+                lambda bad: (action, {**VALID[action], field: bad})
+            )
+        )
+
+    return st.sampled_from(sorted(name for name in offered if offered[name].fields)).flatmap(spoil)
+
+
+@pytest.mark.parametrize("operator", ["odorik", "zadarma"])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+async def test_no_bad_input_reaches_the_operator(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    request: pytest.FixtureRequest,
+    operator: str,
+    data: st.DataObject,
+) -> None:
+    entry: MockConfigEntry = request.getfixturevalue(f"{operator}_entry")
+    if entry.state is not ConfigEntryState.LOADED:
+        await setup_entry(hass, entry)
+    action, given_data = data.draw(_bad_calls(operator))
+    before = requests_sent(simulator, operator)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            action,
+            {"config_entry_id": entry.entry_id, **given_data},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_domain == DOMAIN
+    assert requests_sent(simulator, operator) == before
