@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
 
 from custom_components.telco.api.zadarma import digits
-from custom_components.telco.model.action_input import jsonable, moment
+from custom_components.telco.model.action_input import FieldInvalid, jsonable, moment, whole
 from custom_components.telco.operators.odorik.numbers import odorik_number, odorik_prefix
 from custom_components.telco.operators.zadarma.numbers import zadarma_number, zadarma_sip
 from tests.common import ARABIC_INDIC, DEVANAGARI, FULL_WIDTH, in_script
@@ -126,3 +127,25 @@ def test_a_copied_number_keeps_its_no_break_spaces_out() -> None:
 
 def test_zadarma_digits_keep_only_ascii_digits() -> None:
     assert digits("+420 ٤٢ 777") == "420777"
+
+
+@pytest.mark.parametrize(
+    ("value", "key", "placeholders"),
+    [
+        (37, "number_too_large", {"value": "37", "max": "36"}),
+        ("0", "number_too_small", {"value": "0", "min": "1"}),
+        (float("inf"), "invalid_whole_number", {"value": "inf"}),
+        ("x" * 500, "invalid_whole_number", {"value": "x" * 99 + "\u2026"}),
+        ("4\x00", "invalid_whole_number", {"value": "4\ufffd"}),
+    ],
+)
+def test_a_refused_whole_number_says_why_and_shows_the_value_safely(
+    value: Any, key: str, placeholders: dict[str, str]
+) -> None:
+    with pytest.raises(FieldInvalid) as err:
+        whole(1, 36)(value)
+    assert (err.value.key, err.value.placeholders) == (key, placeholders)
+
+
+def test_whole_numbers_from_templates_and_text() -> None:
+    assert [whole()(value) for value in (15, 15.0, " 15 ", "+15")] == [15, 15, 15, 15]

@@ -158,10 +158,15 @@ def _within[NumberT: (int, float)](
     number: NumberT, value: Any, minimum: float, maximum: float
 ) -> NumberT:
     if number < minimum:
-        raise FieldInvalid("number_too_small", value, min=f"{minimum:g}")
+        raise FieldInvalid("number_too_small", value, min=_written(minimum))
     if number > maximum:
-        raise FieldInvalid("number_too_large", value, max=f"{maximum:g}")
+        raise FieldInvalid("number_too_large", value, max=_written(maximum))
     return number
+
+
+def _written(bound: float) -> str:
+    """Return a bound as a message shows it: 36, 999999999999999999, 0."""
+    return str(bound) if isinstance(bound, int) else f"{bound:g}"
 
 
 def one_of(options: Collection[str]) -> Callable[[Any], str]:
