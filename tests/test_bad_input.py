@@ -186,7 +186,8 @@ INFINITY = float("inf")
             "pin",
             "text_empty",
         ),
-        ("get_call_history", {**PERIOD, "include_sms": "maybe"}, "include_sms", "field"),
+        ("get_call_history", {**PERIOD, "include_sms": "maybe"}, "include_sms", "flag"),
+        ("hang_up", {"all": INFINITY}, "all", "flag"),
         ("callback", {"caller": "+420777123456"}, "recipient", "field"),
     ],
 )

@@ -37,6 +37,8 @@ DIGITS = re.compile(r"[0-9]+")
 # digits, and float() takes "inf" and "nan").
 _WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,18}(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+# Around a number as text: spaces only (str.strip() would also drop \x1f and its kin).
+_SPACES = " \t"
 # The largest whole number a field takes: any id or count of the operators is below.
 MAX_WHOLE = 10**18 - 1
 # A value longer than this is cut short where an error message shows it.
@@ -129,8 +131,8 @@ def whole(minimum: int = 0, maximum: int = MAX_WHOLE) -> Callable[[Any], int]:
             number = value
         elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
             number = int(value)
-        elif isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
-            number = int(value.strip())
+        elif isinstance(value, str) and _WHOLE.fullmatch(value.strip(_SPACES)):
+            number = int(value.strip(_SPACES))
         if number is None:
             raise FieldInvalid("invalid_whole_number", value)
         return _within(number, value, minimum, maximum)
@@ -145,8 +147,8 @@ def finite(minimum: float = 0.0) -> Callable[[Any], float]:
         number: float | None = None
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = float(value) if abs(value) <= 1e300 else None
-        elif isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
-            number = float(value.strip())
+        elif isinstance(value, str) and _DECIMAL.fullmatch(value.strip(_SPACES)):
+            number = float(value.strip(_SPACES))
         if number is None or not math.isfinite(number):
             raise FieldInvalid("invalid_finite_number", value)
         return _within(number, value, minimum, math.inf)
@@ -167,6 +169,26 @@ def _within[NumberT: (int, float)](
 def _written(bound: float) -> str:
     """Return a bound as a message shows it: 36, 999999999999999999, 0."""
     return str(bound) if isinstance(bound, int) else f"{bound:g}"
+
+
+_TRUE = frozenset({"true", "on", "yes", "1", "enable"})
+_FALSE = frozenset({"false", "off", "no", "0", "disable"})
+
+
+def flag(value: Any) -> bool:
+    """Check a yes or no: a bool, 0 or 1, or a word for it (``cv.boolean`` takes inf as yes).
+
+    Text around the word may be spaces only: ``cv.boolean`` also drops control characters.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip(_SPACES).lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+    raise FieldInvalid("invalid_flag", value)
 
 
 def one_of(options: Collection[str]) -> Callable[[Any], str]:

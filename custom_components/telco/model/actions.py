@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
-from .action_input import FieldInvalid, a_date, a_moment, finite, one_of, text, whole
+from .action_input import FieldInvalid, a_date, a_moment, finite, flag, one_of, text, whole
 from .declaration import OperatorAction, TelcoRuntimeData
 
 # Our own name and resolver: the core helper for config-entry actions is 2026-only.
@@ -196,9 +196,9 @@ ACTIONS: dict[str, Action] = {
             vol.Required("recipient"): _NUMBER,
             vol.Optional("delayed"): _delay,
             vol.Optional("line"): _POSITIVE_INT,
-            vol.Optional("simple"): cv.boolean,
+            vol.Optional("simple"): flag,
             vol.Optional("sip"): _NUMBER,
-            vol.Optional("predicted"): cv.boolean,
+            vol.Optional("predicted"): flag,
         }
     ),
     "send_sms": Action(
@@ -212,7 +212,7 @@ ACTIONS: dict[str, Action] = {
         fields={
             vol.Optional("call_id"): _POSITIVE_INT,
             vol.Optional("line"): _POSITIVE_INT,
-            vol.Optional("all"): cv.boolean,
+            vol.Optional("all"): flag,
         }
     ),
     "get_call_history": Action(
@@ -222,7 +222,7 @@ ACTIONS: dict[str, Action] = {
             **_CALL_FILTERS,
             vol.Optional("status"): _STATUS,
             vol.Optional("phone_number_filter"): _NUMBER,
-            vol.Optional("include_sms"): cv.boolean,
+            vol.Optional("include_sms"): flag,
             vol.Optional("limit"): _POSITIVE_INT,
         },
         response=SupportsResponse.ONLY,
@@ -242,7 +242,7 @@ ACTIONS: dict[str, Action] = {
             vol.Required("public_number"): _NUMBER,
             vol.Required("ringing_number"): _NUMBER,
             vol.Optional("source_number", default="*"): _NUMBER,
-            vol.Optional("replace", default=False): cv.boolean,
+            vol.Optional("replace", default=False): flag,
         }
     ),
     "remove_route": Action(
@@ -258,7 +258,7 @@ ACTIONS: dict[str, Action] = {
         fields={
             vol.Required("phone_number"): _NUMBER,
             **{vol.Optional(name): _TEXT for name in SIM_TEXT_SETTINGS},
-            **{vol.Optional(name): cv.boolean for name in SIM_SWITCH_SETTINGS},
+            **{vol.Optional(name): flag for name in SIM_SWITCH_SETTINGS},
             vol.Optional("premium_services"): one_of(PREMIUM_SERVICES),
             vol.Optional("state"): one_of(["active", "suspended"]),
         }
@@ -268,7 +268,7 @@ ACTIONS: dict[str, Action] = {
             vol.Required("phone_number"): _NUMBER,
             vol.Required("iccid"): _NUMBER,
             vol.Required("pin"): _NUMBER,
-            vol.Optional("delayed_activation", default=False): cv.boolean,
+            vol.Optional("delayed_activation", default=False): flag,
         }
     ),
     # Zadarma: settings of a connected number
@@ -279,11 +279,11 @@ ACTIONS: dict[str, Action] = {
         fields={
             vol.Required("number"): _NUMBER,
             vol.Required("sip_id"): _TEXT,
-            vol.Optional("test_mode"): cv.boolean,
+            vol.Optional("test_mode"): flag,
         }
     ),
     "set_auto_prolongation": Action(
-        fields={vol.Required("number"): _NUMBER, vol.Required("enabled"): cv.boolean}
+        fields={vol.Required("number"): _NUMBER, vol.Required("enabled"): flag}
     ),
     "prolong_number": Action(
         fields={
@@ -315,7 +315,7 @@ ACTIONS: dict[str, Action] = {
             vol.Optional("documents_group_id"): _NON_NEGATIVE_INT,
             vol.Optional("period", default="month"): one_of(ORDER_PERIODS),
             vol.Optional("autorenew_period"): one_of(AUTORENEW_PERIODS),
-            vol.Optional("receive_sms", default=False): cv.boolean,
+            vol.Optional("receive_sms", default=False): flag,
             vol.Optional("purpose"): _TEXT,
         }
     ),
