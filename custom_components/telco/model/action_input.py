@@ -235,8 +235,8 @@ def a_moment(value: Any) -> datetime:
         raise FieldInvalid("invalid_moment", value) from None
 
 
-def text(*, single_line: bool = True) -> Callable[[Any], str]:
-    """Return a check of text that is not empty.
+def text(*, single_line: bool = True, empty: bool = False) -> Callable[[Any], str]:
+    """Return a check of text, not empty unless ``empty`` (where empty clears a setting).
 
     ``single_line`` text (a name, a code, a path) has no control character; other
     text may break lines and indent. No text has a lone surrogate: no request can
@@ -246,7 +246,7 @@ def text(*, single_line: bool = True) -> Callable[[Any], str]:
 
     def check(value: Any) -> str:
         written = cv.string(value)
-        if not written.strip():
+        if not empty and not written.strip():
             raise FieldInvalid("text_empty", written)
         for char in written:
             category = unicodedata.category(char)

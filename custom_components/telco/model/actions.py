@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.core import HomeAssistant, SupportsResponse
-from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .action_input import FieldInvalid, a_date, a_moment, finite, flag, one_of, text, whole
@@ -273,7 +272,7 @@ ACTIONS: dict[str, Action] = {
     ),
     # Zadarma: settings of a connected number
     "set_caller_name": Action(
-        fields={vol.Required("number"): _NUMBER, vol.Required("caller_name"): cv.string}
+        fields={vol.Required("number"): _NUMBER, vol.Required("caller_name"): text(empty=True)}
     ),
     "set_sip_routing": Action(
         fields={
