@@ -167,3 +167,12 @@ def statistics_call(
         billcost=0.0,
         currency="USD",
     )
+
+
+# The digit zero of other scripts: Arabic-Indic, Devanagari, full-width.
+ARABIC_INDIC, DEVANAGARI, FULL_WIDTH = 0x0660, 0x0966, 0xFF10
+
+
+def in_script(text: str, zero: int) -> str:
+    """Return ``text`` with its ASCII digits written in another script (``zero`` its 0)."""
+    return "".join(chr(zero + int(char)) if "0" <= char <= "9" else char for char in text)

@@ -252,6 +252,17 @@ async def test_zadarma_callback(
     }
 
 
+@pytest.mark.parametrize("scenario", ["0-1", "12-30"])
+async def test_zadarma_callback_from_a_pbx_scenario_keeps_it_as_written(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry, scenario: str
+) -> None:
+    """Zadarma's ``from`` may be a PBX scenario: its dash is no decoration of a number."""
+    await setup_entry(hass, zadarma_entry)
+    await act(hass, "callback", zadarma_entry, caller=scenario, recipient="+420 777 123 456")
+    callback = simulator.app[ZADARMA_KEY].demo.callbacks[-1]
+    assert (callback["from"], callback["to"]) == (scenario, "420777123456")
+
+
 async def test_zadarma_callback_refusal_says_what_zadarma_said(
     hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
 ) -> None:

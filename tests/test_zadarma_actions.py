@@ -17,8 +17,10 @@ from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import (
     DEMO_NUMBER_AUTORENEW,
     DEMO_NUMBER_EXPIRING,
+    GROUP_REQUIRED,
     ZADARMA_KEY,
     SimAvailable,
+    SimGroup,
     ZadarmaAccount,
     ZadarmaSimulator,
 )
@@ -415,7 +417,9 @@ async def test_order_a_number_without_documents(
     sent = simulator.app[ZADARMA_KEY].received
     order = next(params for method, path, params in sent if path.endswith("/order/"))
     assert order["number_id"] == "2001p0D1t1002"
-    assert "documents_group_id" not in order
+    # The spec requires the group even where no documents are needed: the main one.
+    assert order["documents_group_id"] == "0"
+    assert requests_to(simulator, "GET", "documents/groups/valid/{group_id}") == 0
     # The new number is polled at once: its device and entities appear.
     assert hass.states.get("sensor.442030001002_status").state == "on"
 
@@ -596,7 +600,10 @@ async def test_get_unknown_document_group(hass: HomeAssistant, loaded: MockConfi
 
 
 async def test_create_and_update_a_document_group(
-    hass: HomeAssistant, loaded: MockConfigEntry, account: ZadarmaAccount
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    loaded: MockConfigEntry,
+    account: ZadarmaAccount,
 ) -> None:
     created = await act(
         hass,
@@ -618,6 +625,34 @@ async def test_create_and_update_a_document_group(
     assert updated["group"]["city"] == "Gdańsk"
     assert updated["group"]["first_name"] == "Anna"
     assert account.groups[1].data["city"] == "Gdańsk"
+    # The spec requires the whole group in an update: what is held, with the change.
+    received = simulator.app[ZADARMA_KEY].received
+    body = next(body for method, _, body in reversed(received) if method == "PUT")
+    assert body == {
+        **{name: created["group"][name] for name in GROUP_REQUIRED},
+        "city": "Gdańsk",
+        "type_of_id": "NATIONAL_ID_CARD",
+        "id_number": "ABC123456",
+        "date_of_birth": "1990-04-01",
+    }
+
+
+async def test_update_of_a_group_missing_what_zadarma_requires_is_refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    loaded: MockConfigEntry,
+    account: ZadarmaAccount,
+) -> None:
+    """A group made elsewhere without a phone: an update must give one, or Zadarma refuses."""
+    held = dict.fromkeys(GROUP_REQUIRED, "x") | {"email": "a@example.com", "salutation": "MR"}
+    account.groups[2] = SimGroup(id=2, data={**held, "phone": None})
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, "update_document_group", loaded, group_id=2, city="Gdańsk")
+    assert err.value.translation_key == "document_group_incomplete"
+    assert err.value.translation_placeholders == {"field": "phone", "group_id": "2"}
+    assert requests_to(simulator, "PUT", "documents/groups/update/{group_id}") == 0
+    await act(hass, "update_document_group", loaded, group_id=2, phone="+48 12 345 67 89")
+    assert account.groups[2].data["phone"] == "48123456789"
 
 
 @pytest.mark.parametrize(

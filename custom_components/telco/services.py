@@ -1,14 +1,16 @@
 """Service actions, registered once for the integration and answered by the entry's operator.
 
-The catalog (``model/actions.py``) checks the fields (types, ranges, enums); the
-operator's declaration says which actions it offers and with which fields, and its
-handler brings numbers and moments to the operator's format before anything is sent.
-Client errors are translated by the coordinator, once.
+The catalog (``model/actions.py``) checks the fields (types, ranges, enums), and
+what it refuses is translated like every other refusal; the operator's declaration
+says which actions it offers and with which fields, and its handler brings numbers
+and moments to the operator's format before anything is sent. Client errors are
+translated by the coordinator, once.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, callback
@@ -17,8 +19,24 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .const import DOMAIN
+from .model.action_input import refusal
 from .model.actions import ACTIONS, ATTR_CONFIG_ENTRY_ID
 from .model.declaration import TelcoConfigEntry
+
+
+class TranslatedSchema(vol.Schema):
+    """An action's schema whose refusals are translated, naming the field.
+
+    Home Assistant passes on what a schema raises; a plain ``vol.Invalid`` would
+    reach the user in English only.
+    """
+
+    @override
+    def __call__(self, data: Any) -> Any:
+        try:
+            return super().__call__(data)  # type: ignore[no-untyped-call]
+        except vol.Invalid as err:
+            raise refusal(err) from err
 
 
 @callback
@@ -29,7 +47,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             DOMAIN,
             name,
             partial(_async_handle, name),
-            schema=vol.Schema(
+            schema=TranslatedSchema(
                 {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, **action.given_fields}
             ),
             supports_response=action.response,

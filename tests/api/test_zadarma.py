@@ -575,7 +575,10 @@ async def test_document_groups(client: ZadarmaClient) -> None:
     assert main.middle_name is None
     created = await client.create_document_group(**NEW_GROUP)
     assert (created.id, created.first_name, created.is_readonly) == (1, "Anna", False)
-    updated = await client.update_document_group(created.id, city="Leeds", id_number="X123")
+    # The spec requires the whole group in an update, as in a create.
+    updated = await client.update_document_group(
+        created.id, **{**NEW_GROUP, "city": "Leeds", "id_number": "X123"}
+    )
     assert (updated.city, updated.id_number, updated.email) == ("Leeds", "X123", "anna@example.com")
     assert (await client.get_document_group(created.id)).city == "Leeds"
     assert [g.id for g in await client.get_document_groups()] == [0, 1]
@@ -589,8 +592,12 @@ async def test_document_group_errors(client: ZadarmaClient) -> None:
         await client.create_document_group(**{**NEW_GROUP, "salutation": "DR"})
     assert err.value.token == "bad_request"
     with pytest.raises(TelcoApiError) as err:
-        await client.update_document_group(0, city="Krakow")
+        await client.update_document_group(0, **NEW_GROUP)
     assert err.value.token == "read_only"
+    created = await client.create_document_group(**NEW_GROUP)
+    with pytest.raises(TelcoApiError) as err:
+        await client.update_document_group(created.id, city="Leeds")
+    assert err.value.token == "missing_parameter"
     with pytest.raises(TelcoApiError) as err:
         await client.get_document_group(7)
     assert err.value.token == "not_found"
@@ -619,7 +626,7 @@ async def test_upload_and_validate(client: ZadarmaClient, zadarma: ZadarmaSimula
         ("passport", "passport.pdf", False, "upload"),
         ("receipt", "receipt.pdf", False, "upload"),
     ]
-    await client.update_document_group(group.id, id_number="X123")
+    await client.update_document_group(group.id, **NEW_GROUP, id_number="X123")
     after = await client.validate_document_group(group.id, 2002)
     assert (after.is_documents_uploaded, after.is_information_match) == (True, True)
     assert after.is_documents_verified is False

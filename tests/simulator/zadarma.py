@@ -1208,13 +1208,14 @@ class ZadarmaSimulator:
 
     # --- Documents ---------------------------------------------------------------------------
 
-    def _group_data(self, call: Call, *, partial: bool) -> dict[str, str | None]:
+    def _group_data(self, call: Call) -> dict[str, str | None]:
+        """Return a group's data from a create or an update, which both need every field."""
         data: dict[str, str | None] = {}
         for name in GROUP_REQUIRED:
-            if name in call.params:
-                data[name] = call.params[name]
-            elif not partial:
+            # GUESS: an empty value counts as a missing one.
+            if not call.params.get(name):
                 raise RefusalError(400, f'"{name}" param is required')
+            data[name] = call.params[name]
         data.update({name: call.params[name] for name in GROUP_OPTIONAL if name in call.params})
         if data.get("salutation", "MR") not in SALUTATIONS:
             raise RefusalError(400, "Wrong salutation")
@@ -1224,17 +1225,21 @@ class ZadarmaSimulator:
 
     def create_group(self, call: Call) -> dict[str, Any]:
         """``POST /v1/documents/groups/create/``."""
-        data = self._group_data(call, partial=False)
+        data = self._group_data(call)
         group_id = max(call.account.groups, default=0) + 1
         group = call.account.groups[group_id] = SimGroup(id=group_id, data=data)
         return {"group": group.to_json()}
 
     def update_group(self, call: Call) -> dict[str, Any]:
-        """``PUT /v1/documents/groups/update/<ID>/``; the main group is read-only."""
+        """``PUT /v1/documents/groups/update/<ID>/``; the main group is read-only.
+
+        The spec requires the same fields as create, so a partial body is refused.
+        """
         group = call.group(call.integer("group_id", call.match_info["group_id"]))
         if group.is_readonly:
             raise RefusalError(400, "The main documents group is read-only")
-        group.data.update(self._group_data(call, partial=True))
+        # GUESS: an optional field left out keeps its value (the spec does not say).
+        group.data.update(self._group_data(call))
         return {"group": group.to_json()}
 
     def upload(self, call: Call) -> dict[str, Any]:

@@ -101,7 +101,8 @@ STATISTICS_TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 STATISTICS_ENDPOINT: Final = "statistics"
 
 _CALLER_NAME = re.compile(r"[A-Za-z0-9]*")
-_NOT_DIGITS = re.compile(r"\D")
+# Never ``\D``: it would keep the digits of any script (Arabic-Indic, full-width).
+_NOT_DIGITS = re.compile(r"[^0-9]")
 _SPACES_AND_PLUS = re.compile(r"[\s+]")
 # How many unreadable call records are remembered, to log each once.
 _UNREADABLE_MEMORY: Final = 1024
@@ -603,7 +604,11 @@ class ZadarmaClient:
     async def update_document_group(
         self, group_id: int, **fields: str | int | None
     ) -> DocumentGroup:
-        """Change the data of a document group (not of the main group 0)."""
+        """Change the data of a document group (not of the main group 0).
+
+        The spec requires every field ``create_document_group`` requires, changed
+        or not: give the whole group.
+        """
         return await self._call(
             _object_of(DocumentGroup.from_dict, "group"),
             "PUT",

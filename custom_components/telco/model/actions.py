@@ -14,29 +14,45 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.core import HomeAssistant, SupportsResponse
-from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
+from .action_input import FieldInvalid, a_date, a_moment, finite, flag, one_of, text, whole
 from .declaration import OperatorAction, TelcoRuntimeData
 
 # Our own name and resolver: the core helper for config-entry actions is 2026-only.
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 
-_NUMBER = cv.string
-_NON_NEGATIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=0))
-_POSITIVE_INT = vol.All(vol.Coerce(int), vol.Range(min=1))
-_NON_NEGATIVE_FLOAT = vol.All(vol.Coerce(float), vol.Range(min=0))
-_DIRECTION = vol.In(["in", "out", "redirected"])
-_STATUS = vol.In(["answered", "missed"])
-# Minutes from now, or a moment (with or without its offset).
-_DELAY = vol.Any(vol.All(vol.Coerce(int), vol.Range(min=0, max=525_600)), cv.datetime)
+# Numbers are brought to each operator's format by its handler; none has a control
+# character (a \x1f would be taken for a space there).
+_NUMBER = text()
+_NON_NEGATIVE_INT = whole(0)
+_POSITIVE_INT = whole(1)
+_NON_NEGATIVE_FLOAT = finite(0)
+_DIRECTION = one_of(["in", "out", "redirected"])
+_STATUS = one_of(["answered", "missed"])
+_MAX_DELAY_MINUTES = 525_600  # a year
+_DELAY_MINUTES = whole(0, _MAX_DELAY_MINUTES)
+
+
+def _delay(value: Any) -> int | datetime:
+    """Check a delay: minutes from now, or a moment (with or without its offset)."""
+    try:
+        return _DELAY_MINUTES(value)
+    except vol.Invalid:
+        pass
+    try:
+        return a_moment(value)
+    except vol.Invalid:
+        raise FieldInvalid("invalid_delay", value, max=str(_MAX_DELAY_MINUTES)) from None
+
+
 _PERIOD: dict[vol.Marker, Any] = {
-    vol.Optional("from"): cv.datetime,
-    vol.Optional("to"): cv.datetime,
+    vol.Optional("from"): a_moment,
+    vol.Optional("to"): a_moment,
 }
 _REQUIRED_PERIOD: dict[vol.Marker, Any] = {
-    vol.Required("from"): cv.datetime,
-    vol.Required("to"): cv.datetime,
+    vol.Required("from"): a_moment,
+    vol.Required("to"): a_moment,
 }
 _CALL_FILTERS: dict[vol.Marker, Any] = {
     vol.Optional("direction"): _DIRECTION,
@@ -61,7 +77,6 @@ SIM_TEXT_SETTINGS = (
     "requested_tariff_plan_for_next_month",
 )
 SIM_SWITCH_SETTINGS = ("missed_calls_register", "mobile_data", "lte", "lte_for_next_month")
-_SETTING = vol.All(cv.string, vol.Length(min=1))
 PREMIUM_SERVICES = ["off", "sms_payments_and_dms", "all_other_than_sms_payments_and_dms", "all"]
 # Zadarma: the languages of its personal account, the ordering periods, the group data.
 ZADARMA_LANGUAGES = ["en", "es", "de", "pl", "ru", "ua", "fr"]
@@ -90,7 +105,7 @@ DOCUMENT_TYPES = [
     "driver_id_us_ca",
     "driver_id_other",
 ]
-_TEXT = vol.All(cv.string, vol.Length(min=1))
+_TEXT = text()
 # A Zadarma direction: its numeric id (3061) or its code (ru495), in every action.
 _NUMBER_DIRECTION = _TEXT
 
@@ -99,8 +114,8 @@ def _lower(value: str) -> str:
     return value.lower()
 
 
-_LANGUAGE = vol.In(ZADARMA_LANGUAGES)
-_GROUP_REQUIRED = (
+_LANGUAGE = one_of(ZADARMA_LANGUAGES)
+GROUP_REQUIRED = (
     "email",
     "salutation",
     "first_name",
@@ -130,13 +145,13 @@ _GROUP_OPTIONAL = (
     "issuing_date",
     "direction_id",
 )
-GROUP_FIELDS = (*_GROUP_REQUIRED, *_GROUP_OPTIONAL)
+GROUP_FIELDS = (*GROUP_REQUIRED, *_GROUP_OPTIONAL)
 _GROUP_VALUES: dict[str, Any] = {
     **dict.fromkeys(GROUP_FIELDS, _TEXT),
-    "salutation": vol.All(cv.string, _lower, vol.In(SALUTATIONS)),
-    "type_of_id": vol.All(cv.string, _lower, vol.In(ID_TYPES)),
-    "date_of_birth": cv.date,
-    "issuing_date": cv.date,
+    "salutation": vol.All(_TEXT, _lower, one_of(SALUTATIONS)),
+    "type_of_id": vol.All(_TEXT, _lower, one_of(ID_TYPES)),
+    "date_of_birth": a_date,
+    "issuing_date": a_date,
     "direction_id": _NUMBER_DIRECTION,
 }
 
@@ -178,25 +193,25 @@ ACTIONS: dict[str, Action] = {
         fields={
             vol.Required("caller"): _NUMBER,
             vol.Required("recipient"): _NUMBER,
-            vol.Optional("delayed"): _DELAY,
+            vol.Optional("delayed"): _delay,
             vol.Optional("line"): _POSITIVE_INT,
-            vol.Optional("simple"): cv.boolean,
+            vol.Optional("simple"): flag,
             vol.Optional("sip"): _NUMBER,
-            vol.Optional("predicted"): cv.boolean,
+            vol.Optional("predicted"): flag,
         }
     ),
     "send_sms": Action(
         fields={
             vol.Required("recipient"): _NUMBER,
-            vol.Required("message"): vol.All(cv.string, vol.Length(min=1)),
-            vol.Optional("sender"): cv.string,
+            vol.Required("message"): text(single_line=False),
+            vol.Optional("sender"): _TEXT,
         }
     ),
     "hang_up": Action(
         fields={
             vol.Optional("call_id"): _POSITIVE_INT,
             vol.Optional("line"): _POSITIVE_INT,
-            vol.Optional("all"): cv.boolean,
+            vol.Optional("all"): flag,
         }
     ),
     "get_call_history": Action(
@@ -206,7 +221,7 @@ ACTIONS: dict[str, Action] = {
             **_CALL_FILTERS,
             vol.Optional("status"): _STATUS,
             vol.Optional("phone_number_filter"): _NUMBER,
-            vol.Optional("include_sms"): cv.boolean,
+            vol.Optional("include_sms"): flag,
             vol.Optional("limit"): _POSITIVE_INT,
         },
         response=SupportsResponse.ONLY,
@@ -226,7 +241,7 @@ ACTIONS: dict[str, Action] = {
             vol.Required("public_number"): _NUMBER,
             vol.Required("ringing_number"): _NUMBER,
             vol.Optional("source_number", default="*"): _NUMBER,
-            vol.Optional("replace", default=False): cv.boolean,
+            vol.Optional("replace", default=False): flag,
         }
     ),
     "remove_route": Action(
@@ -241,41 +256,38 @@ ACTIONS: dict[str, Action] = {
     "set_sim_options": Action(
         fields={
             vol.Required("phone_number"): _NUMBER,
-            **{
-                vol.Optional(name): vol.All(cv.string, vol.Length(min=1))
-                for name in SIM_TEXT_SETTINGS
-            },
-            **{vol.Optional(name): cv.boolean for name in SIM_SWITCH_SETTINGS},
-            vol.Optional("premium_services"): vol.In(PREMIUM_SERVICES),
-            vol.Optional("state"): vol.In(["active", "suspended"]),
+            **{vol.Optional(name): _TEXT for name in SIM_TEXT_SETTINGS},
+            **{vol.Optional(name): flag for name in SIM_SWITCH_SETTINGS},
+            vol.Optional("premium_services"): one_of(PREMIUM_SERVICES),
+            vol.Optional("state"): one_of(["active", "suspended"]),
         }
     ),
     "assign_number_to_sim": Action(
         fields={
             vol.Required("phone_number"): _NUMBER,
-            vol.Required("iccid"): cv.string,
-            vol.Required("pin"): cv.string,
-            vol.Optional("delayed_activation", default=False): cv.boolean,
+            vol.Required("iccid"): _NUMBER,
+            vol.Required("pin"): _NUMBER,
+            vol.Optional("delayed_activation", default=False): flag,
         }
     ),
     # Zadarma: settings of a connected number
     "set_caller_name": Action(
-        fields={vol.Required("number"): _NUMBER, vol.Required("caller_name"): cv.string}
+        fields={vol.Required("number"): _NUMBER, vol.Required("caller_name"): text(empty=True)}
     ),
     "set_sip_routing": Action(
         fields={
             vol.Required("number"): _NUMBER,
             vol.Required("sip_id"): _TEXT,
-            vol.Optional("test_mode"): cv.boolean,
+            vol.Optional("test_mode"): flag,
         }
     ),
     "set_auto_prolongation": Action(
-        fields={vol.Required("number"): _NUMBER, vol.Required("enabled"): cv.boolean}
+        fields={vol.Required("number"): _NUMBER, vol.Required("enabled"): flag}
     ),
     "prolong_number": Action(
         fields={
             vol.Required("number"): _NUMBER,
-            vol.Required("months"): vol.All(vol.Coerce(int), vol.Range(min=1, max=36)),
+            vol.Required("months"): whole(1, 36),
         }
     ),
     # Zadarma: ordering a number
@@ -291,7 +303,7 @@ ACTIONS: dict[str, Action] = {
         response=SupportsResponse.ONLY,
     ),
     "list_available_numbers": Action(
-        fields={vol.Required("direction_id"): _NUMBER_DIRECTION, vol.Optional("mask"): cv.string},
+        fields={vol.Required("direction_id"): _NUMBER_DIRECTION, vol.Optional("mask"): _NUMBER},
         response=SupportsResponse.ONLY,
     ),
     "order_number": Action(
@@ -300,9 +312,9 @@ ACTIONS: dict[str, Action] = {
             vol.Optional("number_id"): _TEXT,
             vol.Optional("number"): _NUMBER,
             vol.Optional("documents_group_id"): _NON_NEGATIVE_INT,
-            vol.Optional("period", default="month"): vol.In(ORDER_PERIODS),
-            vol.Optional("autorenew_period"): vol.In(AUTORENEW_PERIODS),
-            vol.Optional("receive_sms", default=False): cv.boolean,
+            vol.Optional("period", default="month"): one_of(ORDER_PERIODS),
+            vol.Optional("autorenew_period"): one_of(AUTORENEW_PERIODS),
+            vol.Optional("receive_sms", default=False): flag,
             vol.Optional("purpose"): _TEXT,
         }
     ),
@@ -313,7 +325,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "create_document_group": Action(
         fields={
-            **{vol.Required(name): _GROUP_VALUES[name] for name in _GROUP_REQUIRED},
+            **{vol.Required(name): _GROUP_VALUES[name] for name in GROUP_REQUIRED},
             **{vol.Optional(name): _GROUP_VALUES[name] for name in _GROUP_OPTIONAL},
         }
     ),
@@ -326,7 +338,7 @@ ACTIONS: dict[str, Action] = {
     "upload_document": Action(
         fields={
             vol.Required("group_id"): _NON_NEGATIVE_INT,
-            vol.Required("document_type"): vol.In(DOCUMENT_TYPES),
+            vol.Required("document_type"): one_of(DOCUMENT_TYPES),
             vol.Required("file"): _TEXT,
         }
     ),

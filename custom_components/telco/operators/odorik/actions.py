@@ -30,8 +30,8 @@ type Fields = Mapping[str, Any]
 
 # Odorik pages call history by at most 2 000 records.
 MAX_PAGE_SIZE = 2000
-_ICCID = re.compile(r"\d{18,22}F?", re.IGNORECASE)
-_PIN = re.compile(r"\d{4,8}")
+_ICCID = re.compile(r"[0-9]{18,22}[Ff]?")
+_PIN = re.compile(r"[0-9]{4,8}")
 # SIM settings checked against the options Odorik lists for the SIM card.
 _OFFERED = {
     "data_package": "available_data_packages",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from ...model.action_input import DECORATION, invalid
+from ...model.action_input import DECORATION, DIGITS, invalid
 
-_DIGITS = re.compile(r"\d+")
-# Odorik's own codes (*100, a line in its network) and SIP names (demo_sip).
-_ODORIK_CODE = re.compile(r"\*\d+")
-_SIP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+# 00, a country code (never 0), and the number: 9 to 17 digits in all.
+_INTERNATIONAL = re.compile(r"00[1-9][0-9]{6,14}")
+# Odorik's own codes (*100, a line in its network) and SIP names (demo_sip). The
+# documents give no length; the bounds are ours, far above any real code or name.
+_ODORIK_CODE = re.compile(r"\*[0-9]{1,12}")
+_SIP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,63}")
 
 
 def odorik_number(value: str, field: str, *, codes: bool = False, sip_names: bool = False) -> str:
@@ -26,7 +28,7 @@ def odorik_number(value: str, field: str, *, codes: bool = False, sip_names: boo
     compact = DECORATION.sub("", text)
     if compact.startswith("+"):
         compact = "00" + compact[1:]
-    if compact.startswith("00") and _DIGITS.fullmatch(compact) and 9 <= len(compact) <= 17:
+    if _INTERNATIONAL.fullmatch(compact):
         return compact
     raise invalid(field, "invalid_odorik_number", value=text)
 
@@ -37,6 +39,6 @@ def odorik_prefix(value: str, field: str) -> str:
     compact = DECORATION.sub("", text)
     if compact.startswith("+"):
         compact = "00" + compact[1:]
-    if _DIGITS.fullmatch(compact) and len(compact) <= 17:
+    if DIGITS.fullmatch(compact) and len(compact) <= 17:
         return compact
     raise invalid(field, "invalid_odorik_number", value=text)

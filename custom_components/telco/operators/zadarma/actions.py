@@ -8,7 +8,6 @@ against the balance and the document group with reads only, before any money mov
 from __future__ import annotations
 
 from collections.abc import Mapping
-import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -24,25 +23,24 @@ from ...model.declaration import OperatorAction
 from . import documents
 from .coordinators import ZadarmaRuntimeData
 from .directions import country_code, direction_key, resolve_direction
-from .numbers import zadarma_number, zadarma_sip
+from .numbers import zadarma_caller, zadarma_mask, zadarma_number, zadarma_sip, zadarma_sip_uri
 
 type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
 
-# An external SIP URI as Zadarma takes it, without ``sip:``: user@host[:port][;params].
-_SIP_URI = re.compile(r"[^@\s:;]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:;\S*)?")
-_MASK = re.compile(r"\d{1,15}")
 # The checks of a document group that an order cannot do without; verification of
 # the uploaded documents may follow the order (the number waits in ``checking``).
 _ORDER_CHECKS = ("is_information_match", "is_documents_uploaded", "is_address_match")
 _PERIOD_MONTHS = {"month": 1, "3month": 3}
+# The account's own document group, which every account has.
+MAIN_DOCUMENT_GROUP = 0
 
 
 async def _callback(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     sip = given.get("sip")
     result = await data.account.async_ask(
         data.client.request_callback(
-            zadarma_number(given["caller"], "caller"),
+            zadarma_caller(given["caller"]),
             zadarma_number(given["recipient"], "recipient"),
             sip=zadarma_sip(sip, "sip") if sip is not None else None,
             predicted=given.get("predicted", False),
@@ -116,9 +114,7 @@ def _sip_target(data: Data, value: str) -> str:
     """Return a SIP login of the account or an external ``user@host`` URI."""
     text = str(value).strip().removeprefix("sip:")
     if "@" in text:
-        if not _SIP_URI.fullmatch(text):
-            raise invalid("sip_id", "invalid_sip_uri", value=text)
-        return text
+        return zadarma_sip_uri(text)
     if text not in data.account.data.sips:
         logins = ", ".join(sorted(data.account.data.sips)) or "-"
         raise invalid("sip_id", "unknown_sip_login", value=text, logins=logins)
@@ -197,19 +193,23 @@ async def _list_available_numbers(hass: HomeAssistant, data: Data, given: Fields
     direction = direction_key(given["direction_id"])
     mask = given.get("mask")
     if mask is not None:
-        mask = re.sub(r"[\s\-+]", "", str(mask))
-        if not _MASK.fullmatch(mask):
-            raise invalid("mask", "invalid_mask", value=str(given["mask"]))
+        mask = zadarma_mask(mask)
     numbers = await data.account.async_ask(data.client.get_available_numbers(direction, mask=mask))
     return {"numbers": jsonable(numbers)}
 
 
-def _chosen_number(available: list[AvailableNumber], given: Fields) -> AvailableNumber:
-    """Return the number to order (the one asked for, or the first free one)."""
+def _wanted_number(given: Fields) -> str | None:
+    """Return the number asked for, in Zadarma's digits, or refuse it (before any request)."""
     if "number" in given and "number_id" in given:
         raise invalid("number", "number_or_number_id")
-    if "number" in given:
-        wanted = zadarma_number(given["number"], "number")
+    return zadarma_number(given["number"], "number") if "number" in given else None
+
+
+def _chosen_number(
+    available: list[AvailableNumber], given: Fields, wanted: str | None
+) -> AvailableNumber:
+    """Return the number to order (the one asked for, or the first free one)."""
+    if wanted is not None:
         found = [item for item in available if item.number == wanted]
         field, value = "number", wanted
     elif "number_id" in given:
@@ -240,15 +240,19 @@ async def _direction_of(data: Data, direction_id: int, number: str) -> Direction
     raise invalid("direction_id", "invalid_direction", value=str(direction_id))
 
 
-async def _check_documents(data: Data, given: Fields, direction: Direction) -> int | None:
-    """Return the document group to order with, once it is known to be good enough."""
+async def _check_documents(data: Data, given: Fields, direction: Direction) -> int:
+    """Return the document group to order with, once it is known to be good enough.
+
+    The spec requires ``documents_group_id`` in every order; where the direction
+    needs no documents and none is given, it is the main group (0), unchecked.
+    """
     group_id: int | None = given.get("documents_group_id")
     needs_documents = bool(direction.required_documents or direction.required_information)
     if group_id is None:
         if needs_documents:
             needed = ", ".join((*direction.required_documents, *direction.required_information))
             raise invalid("documents_group_id", "documents_group_required", needed=needed)
-        return None
+        return MAIN_DOCUMENT_GROUP
     validity = await data.account.async_ask(
         data.client.validate_document_group(group_id, direction.id)
     )
@@ -259,9 +263,10 @@ async def _check_documents(data: Data, given: Fields, direction: Direction) -> i
 
 
 async def _order_number(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    wanted = _wanted_number(given)
     direction_id = await resolve_direction(data, given["direction_id"])
     available = await data.account.async_ask(data.client.get_available_numbers(direction_id))
-    chosen = _chosen_number(available, given)
+    chosen = _chosen_number(available, given, wanted)
     direction = await _direction_of(data, direction_id, chosen.number)
     if given["receive_sms"] and not direction.receive_sms:
         raise invalid("receive_sms", "sms_not_offered")

@@ -13,7 +13,9 @@ from ...model.action_input import invalid
 from .coordinators import ZadarmaRuntimeData
 
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
-_DIRECTION_CODE = re.compile(r"[A-Za-z]{2}\d+")
+# ASCII digits only, and few: ``str.isdigit`` takes "²", which int() then refuses.
+_DIRECTION_ID = re.compile(r"[0-9]{1,10}")
+_DIRECTION_CODE = re.compile(r"[A-Za-z]{2}[0-9]{1,10}")
 
 
 def country_code(value: str, field: str = "country") -> str:
@@ -27,7 +29,7 @@ def country_code(value: str, field: str = "country") -> str:
 def direction_key(value: str) -> int | str:
     """Return a direction's numeric id, or its code (``ru495``) in lower case."""
     text = str(value).strip()
-    if text.isdigit() and int(text) > 0:
+    if _DIRECTION_ID.fullmatch(text) and int(text) > 0:
         return int(text)
     if _DIRECTION_CODE.fullmatch(text):
         return text.lower()

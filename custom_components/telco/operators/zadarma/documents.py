@@ -15,8 +15,9 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
+from ...api.zadarma_models import DocumentGroup
 from ...model.action_input import invalid, jsonable
-from ...model.actions import GROUP_FIELDS, offer
+from ...model.actions import GROUP_FIELDS, GROUP_REQUIRED, offer
 from ...model.declaration import OperatorAction
 from .coordinators import ZadarmaRuntimeData
 from .directions import country_code, resolve_direction
@@ -26,6 +27,8 @@ type Data = ZadarmaRuntimeData
 type Fields = Mapping[str, Any]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# The group's enums: the actions take them in lower case, Zadarma in upper case.
+_ENUMS = ("salutation", "type_of_id")
 # Zadarma takes images or a PDF (spec); the size limit is ours, Zadarma names none.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 _DOCUMENT_TYPES = (
@@ -53,7 +56,7 @@ def _group_values(given: Fields) -> dict[str, str | int]:
     for name in ("country", "nationality"):
         if name in values:
             values[name] = country_code(str(values[name]), name)
-    for name in ("salutation", "type_of_id"):
+    for name in _ENUMS:
         if name in values:
             values[name] = str(values[name]).upper()
     if "phone" in values:
@@ -71,46 +74,77 @@ async def _get_document_group(hass: HomeAssistant, data: Data, given: Fields) ->
     return {"group": jsonable(group)}
 
 
-async def _with_direction_id(data: Data, given: Fields) -> Fields:
-    """Return the group data with its direction as a numeric id, if it has one."""
-    if "direction_id" not in given:
-        return given
-    return {**given, "direction_id": await resolve_direction(data, given["direction_id"])}
+async def _checked_group_values(data: Data, given: Fields) -> dict[str, str | int]:
+    """Return the group data checked, its direction as a numeric id.
+
+    The data is checked first: a direction code is looked up at Zadarma.
+    """
+    values = _group_values({name: value for name, value in given.items() if name != "direction_id"})
+    if "direction_id" in given:
+        values["direction_id"] = await resolve_direction(data, given["direction_id"])
+    return values
 
 
 async def _create_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
-    values = _group_values(await _with_direction_id(data, given))
+    values = await _checked_group_values(data, given)
     group = await data.account.async_run_change(data.client.create_document_group(**values))
     return {"group": jsonable(group)}
 
 
+def _held_values(group: DocumentGroup) -> dict[str, str | int]:
+    """Return what a group holds in Zadarma's format (its enums in upper case)."""
+    values: dict[str, str | int] = {}
+    for name in GROUP_FIELDS:
+        value = getattr(group, name, None)  # direction_id is no data of the group
+        if value:
+            values[name] = str(value).upper() if name in _ENUMS else str(value)
+    return values
+
+
 async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
+    """Change a group: the spec requires the whole group, so the held data goes along."""
     group_id: int = given["group_id"]
-    values = _group_values(await _with_direction_id(data, given))
-    if not values:
+    changes = await _checked_group_values(data, given)
+    if not changes:
         raise invalid("group_id", "nothing_to_change")
     current = await data.account.async_ask(data.client.get_document_group(group_id))
     if current.is_readonly:
         raise invalid("group_id", "document_group_read_only", group_id=str(group_id))
+    values = {**_held_values(current), **changes}
+    for name in GROUP_REQUIRED:
+        if not values.get(name):
+            raise invalid(name, "document_group_incomplete", group_id=str(group_id))
     group = await data.account.async_run_change(
         data.client.update_document_group(group_id, **values)
     )
     return {"group": jsonable(group)}
 
 
-def _read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
-    """Return a document's file name, content and type, or refuse the file (blocking I/O)."""
+def read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
+    """Return a document's file name, content and type, or refuse the file (blocking I/O).
+
+    A path the system cannot even look at (a name over 255 bytes, a NUL byte) is
+    one Home Assistant may not read.
+    """
+    try:
+        return _checked_document(hass, value)
+    except (OSError, ValueError):
+        raise invalid("file", "file_not_allowed", value=value) from None
+
+
+def _checked_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
     path = Path(value)
     if not path.is_absolute() or not hass.config.is_allowed_path(value):
         raise invalid("file", "file_not_allowed", value=value)
     if not path.is_file():
         raise invalid("file", "file_not_found", value=value)
-    size = path.stat().st_size
-    if not 0 < size <= MAX_DOCUMENT_BYTES:
+    with path.open("rb") as file:
+        # One byte over the limit tells a file too large, whatever its size said.
+        content = file.read(MAX_DOCUMENT_BYTES + 1)
+    if not 0 < len(content) <= MAX_DOCUMENT_BYTES:
         raise invalid(
             "file", "file_size", value=value, limit=f"{MAX_DOCUMENT_BYTES // (1024 * 1024)}"
         )
-    content = path.read_bytes()
     for magic, content_type in _DOCUMENT_TYPES:
         if content.startswith(magic):
             return path.name, content, content_type
@@ -119,7 +153,7 @@ def _read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
 
 async def _upload_document(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
     name, content, content_type = await hass.async_add_executor_job(
-        _read_document, hass, str(given["file"]).strip()
+        read_document, hass, str(given["file"]).strip()
     )
     result = await data.account.async_run_change(
         data.client.upload_document(
