@@ -7,6 +7,7 @@ told (``since_id``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -234,13 +235,16 @@ class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, Odor
         self, cursor: OdorikCallCursor, now: datetime
     ) -> tuple[Sequence[Call], OdorikCallCursor]:
         if cursor.last_id is None:
-            read = await self.client.read_calls(start=cursor.since, end=now)
+            reading = self.client.read_calls(start=cursor.since, end=now)
         else:
-            read = await self.client.read_calls(since_id=cursor.last_id)
+            reading = self.client.read_calls(since_id=cursor.last_id)
+        # Both at once: neither depends on the other, and a poll then costs one round trip.
+        read, history = await asyncio.gather(
+            reading, self.client.get_sms_history(start=cursor.sms_from, end=now)
+        )
         # Without include_sms the history lists no SMS; should one come all the same,
         # the SMS history tells it.
         calls = [row for row in read.calls if not row.is_sms]
-        history = await self.client.get_sms_history(start=cursor.sms_from, end=now)
         told: dict[int, Sms] = {}
         for sms in history:
             if sms.id not in cursor.sms_seen and sms.date >= cursor.sms_from:
