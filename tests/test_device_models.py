@@ -35,7 +35,7 @@ MODELS = {
         "SIM +420 799 799 081": "Karta SIM",
         "+420 533 533 533": "Numer publiczny (geograficzny)",
         "Zadarma 453101": "Konto",
-        "+442037691880": "Numer bezpośredni",
+        "+442037691880": "Numer wirtualny",
     },
 }
 

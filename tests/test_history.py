@@ -179,7 +179,7 @@ async def test_odorik_backfill_sums_equal_the_records(
     assert meta[COST]["name"] == "Odorik 1234567 call cost"
     assert meta[COST]["statistics_unit_of_measurement"] == "CZK"
     assert meta[DATA_081]["statistics_unit_of_measurement"] == "MB"
-    assert meta[DATA_081]["name"] == "Odorik 1234567 +420799799081 data used"
+    assert meta[DATA_081]["name"] == "Odorik 1234567 +420 799 799 081 data used"
 
 
 async def test_a_year_of_ten_thousand_calls_a_month_sums_equal_the_records(

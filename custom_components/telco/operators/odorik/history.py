@@ -19,6 +19,7 @@ from homeassistant.util.unit_conversion import DurationConverter, InformationCon
 from ...api.odorik import MAX_PAGE_SIZE
 from ...const import ODORIK_CURRENCY
 from ...model.declaration import TelcoConfigEntry
+from ...model.descriptions import display_number
 from ...model.history import HistoryPage, HistoryRecord, HistorySource, Series
 from .coordinators import OdorikRuntimeData
 
@@ -46,7 +47,7 @@ def data_used(number: str) -> Series:
         unit=UnitOfInformation.MEGABYTES,
         unit_class=InformationConverter.UNIT_CLASS,
         scale=1e-6,
-        item=f"+{number.removeprefix('00')}",
+        item=display_number(number),
     )
 
 
