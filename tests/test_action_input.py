@@ -144,7 +144,7 @@ def test_a_refused_whole_number_says_why_and_shows_the_value_safely(
 ) -> None:
     with pytest.raises(FieldInvalid) as err:
         whole(1, 36)(value)
-    assert (err.value.key, err.value.placeholders) == (key, placeholders)
+    assert (err.value.key, err.value.field_placeholders) == (key, placeholders)
 
 
 def test_whole_numbers_from_templates_and_text() -> None:

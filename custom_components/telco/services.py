@@ -32,9 +32,11 @@ class TranslatedSchema(vol.Schema):
     """
 
     @override
-    def __call__(self, data: Any) -> Any:
+    def __call__(self, data: Any, **options: Any) -> Any:
+        # ``options``: from Home Assistant 2026.10 the schema is probatio's, whose call
+        # also takes a ``context``; voluptuous' call is untyped, probatio's is not.
         try:
-            return super().__call__(data)  # type: ignore[no-untyped-call]
+            return super().__call__(data, **options)  # type: ignore[no-untyped-call,unused-ignore]
         except vol.Invalid as err:
             raise refusal(err) from err
 

@@ -95,10 +95,14 @@ class FieldInvalid(vol.Invalid):
     """A field one of our checks refused: ``key`` names the translation of why."""
 
     def __init__(self, key: str, value: Any, **placeholders: str) -> None:
-        """Keep the translation key and its placeholders, the value among them."""
+        """Keep the translation key and its placeholders, the value among them.
+
+        Not ``placeholders``: from Home Assistant 2026.10 ``vol.Invalid`` is probatio's,
+        where that name is a read-only property.
+        """
         super().__init__(key)
         self.key = key
-        self.placeholders = {"value": shown(value), **placeholders}
+        self.field_placeholders = {"value": shown(value), **placeholders}
 
 
 def shown(value: Any) -> str:
@@ -113,7 +117,7 @@ def refusal(err: vol.Invalid) -> ServiceValidationError:
         err = err.errors[0]
     field = str(err.path[0]) if err.path else "data"
     if isinstance(err, FieldInvalid):
-        return invalid(field, err.key, **err.placeholders)
+        return invalid(field, err.key, **err.field_placeholders)
     return invalid(field, "invalid_field", error=shown(err.msg))
 
 
