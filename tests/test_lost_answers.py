@@ -361,3 +361,56 @@ async def test_re_read_number_keeps_the_type_the_list_gave(
 
     assert zadarma_entry.runtime_data.account.data.numbers[ZADARMA_NUMBER].type == "revenue"
     assert zadarma.received[-1][2]["type"] == "revenue"
+
+
+LONDON_PAID_UNTIL = "sensor.442037691880_paid_until"
+PROLONG_COUNT = "zadarma POST /v1/direct_numbers/prolong/"
+
+
+async def test_prolong_made_but_its_answer_lost_is_paid_once_and_told(
+    hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
+) -> None:
+    """Paying again because an answer was lost would pay twice: the re-read decides."""
+    await setup_entry(hass, zadarma_entry)
+    zadarma = simulator.app[ZADARMA_KEY]
+    zadarma.settings.lost_answers = ["POST direct_numbers/prolong"]
+    before = zadarma.demo.numbers[ZADARMA_NUMBER].stop_date
+    balance = zadarma.demo.balance
+
+    response = await act(hass, "prolong_number", zadarma_entry, number=ZADARMA_NUMBER, months=2)
+
+    after = zadarma.demo.numbers[ZADARMA_NUMBER].stop_date
+    assert after > before
+    assert zadarma.demo.balance == pytest.approx(balance - 9.0)  # paid once
+    assert simulator.control.counts[PROLONG_COUNT] == 1
+    assert response == {
+        "number": ZADARMA_NUMBER,
+        "stop_date": after.isoformat(),
+        "total_paid": None,  # the answer saying how much was lost
+    }
+    assert hass.states.get(LONDON_PAID_UNTIL).state == after.isoformat()
+
+
+@pytest.mark.parametrize("re_read", ["fails", "shows_nothing_paid"])
+async def test_prolong_with_a_lost_answer_not_confirmed_is_not_paid_again(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    re_read: str,
+) -> None:
+    await setup_entry(hass, zadarma_entry)
+    zadarma = simulator.app[ZADARMA_KEY]
+    before = zadarma.demo.numbers[ZADARMA_NUMBER].stop_date
+    if re_read == "fails":
+        zadarma.settings.lost_answers = ["POST direct_numbers/prolong"]
+        simulator.control.faults["zadarma"].failing = ["GET /direct_numbers/number/"]
+    else:  # the request went out, but the operator never took it
+        simulator.inject("zadarma", "timeout", endpoint="POST /direct_numbers/prolong", count=1)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, "prolong_number", zadarma_entry, number=ZADARMA_NUMBER, months=2)
+
+    _may_not_have_been_applied(err.value)
+    assert simulator.control.counts[PROLONG_COUNT] == 1
+    paid = zadarma.demo.numbers[ZADARMA_NUMBER].stop_date
+    assert (paid > before) is (re_read == "fails")

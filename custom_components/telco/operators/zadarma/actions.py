@@ -157,10 +157,13 @@ async def _prolong_number(hass: HomeAssistant, data: Data, given: Fields) -> dic
     known = data.account.data.numbers[number]
     if known.monthly_fee is not None:
         await _check_balance(data, "months", round(known.monthly_fee * months, 4), known.currency)
-    result = await data.account.async_change_number(
-        number, data.client.prolong_number(number, months)
-    )
-    await data.account.async_refresh_balance()  # the months were paid for
+    result = await data.account.async_prolong_number(number, months)
+    if result is None:  # paid, as the number read again shows; its answer was lost
+        return {
+            "number": number,
+            "stop_date": jsonable(data.account.data.numbers[number].stop_date),
+            "total_paid": None,
+        }
     return {
         "number": result.number,
         "stop_date": jsonable(result.stop_date),

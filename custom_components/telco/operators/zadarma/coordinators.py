@@ -12,7 +12,7 @@ from homeassistant.core import callback
 
 from ...api import TelcoAuthenticationError, TelcoError
 from ...api.zadarma import ZadarmaClient, digits
-from ...api.zadarma_models import Balance, DirectNumber, Sip
+from ...api.zadarma_models import Balance, DirectNumber, ProlongResult, Sip
 from ...const import LOGGER
 from ...model.coordinator import (
     TelcoCoordinator,
@@ -110,6 +110,36 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
         await self.async_refresh_number(number)
         known = self.data.numbers.get(number)
         return known.autorenew if known is not None else enabled
+
+    async def async_prolong_number(self, number: str, months: int) -> ProlongResult | None:
+        """Pay ``months`` more months of a number, then re-read it and the balance.
+
+        Paying is never sent twice: a lost answer is judged by the number's paid-until
+        date read again. When it moved on, the months were paid and None is returned
+        (the amount charged is not known); when it did not, or the re-read fails, the
+        user is told the payment may not have been made, and to check before paying
+        again.
+        """
+        paid_until = self.data.numbers[number].stop_date
+        answered: list[ProlongResult] = []
+
+        async def prolong() -> None:
+            answered.append(await self.client.prolong_number(number, months))
+
+        async def confirm() -> bool:
+            fresh = await self._async_read_number(number)
+            if fresh is None or fresh.stop_date is None:
+                return False
+            return paid_until is None or fresh.stop_date > paid_until
+
+        try:
+            await self.async_run_confirmed_change(prolong(), confirm)
+        finally:
+            await self.async_refresh_balance()  # whatever happened, show what is left
+        if answered:
+            await self.async_refresh_number(number)
+            return answered[0]
+        return None
 
     async def async_refresh_number(self, number: str) -> None:
         """Re-read one direct number after a change to it."""
