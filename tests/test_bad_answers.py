@@ -282,3 +282,20 @@ async def test_call_statistics_of_a_line_say_missed_calls_are_the_accounts(
     one_line = await act(hass, "get_call_statistics", odorik_entry, **window, line=403366)
     assert one_line["missed_calls"] == every["missed_calls"] != []
     assert one_line["missed_calls_account_wide"] is True
+
+
+async def test_a_record_that_cannot_be_read_does_not_end_a_limited_history_early(
+    hass: HomeAssistant, simulator: SimulatorServer, proxy: TamperingProxy, odorik: MockConfigEntry
+) -> None:
+    """A page is full by what Odorik listed: one unreadable record leaves the next page read."""
+    await setup_entry(hass, odorik)
+    since = min(call["id"] for call in simulator.app[ODORIK_KEY].calls)
+    told = await act(hass, "get_call_history", odorik, since_id=since, limit=4)
+    listed = [call["id"] for call in told["calls"]]
+    assert len(listed) == 4
+    proxy.rewrites[CALLS] = undated({listed[1]})
+
+    response = await act(hass, "get_call_history", odorik, since_id=since, limit=3)
+
+    assert [call["id"] for call in response["calls"]] == [listed[0], *listed[2:]]
+    assert response["count"] == 3

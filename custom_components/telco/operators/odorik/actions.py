@@ -16,6 +16,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
+from ...api.odorik import MAX_PAGE_SIZE, MAX_PAGES
 from ...api.odorik_models import Call, SimCard, SimCardUpdate
 from ...const import ODORIK_CURRENCY
 from ...model.action_input import invalid, jsonable, moment, period
@@ -28,8 +29,6 @@ from .routing import PublicNumberRouting
 type Data = OdorikRuntimeData
 type Fields = Mapping[str, Any]
 
-# Odorik pages call history by at most 2 000 records.
-MAX_PAGE_SIZE = 2000
 _ICCID = re.compile(r"[0-9]{18,22}[Ff]?")
 _PIN = re.compile(r"[0-9]{4,8}")
 # SIM settings checked against the options Odorik lists for the SIM card.
@@ -164,21 +163,25 @@ async def _get_call_history(hass: HomeAssistant, data: Data, given: Fields) -> d
 
 
 async def _pages(data: Data, query: dict[str, Any], limit: int | None) -> list[Call]:
-    """Read the history page by page; with a limit, stop as soon as it is reached."""
+    """Read the history page by page; with a limit, stop as soon as it is reached.
+
+    A page is judged full by the records Odorik listed, not by those that could be
+    read: one unreadable record must not end the history early. A record on two
+    pages (the history moved while it was read) is given once.
+    """
     if limit is None:
         return await data.account.async_ask(data.client.get_calls(**query))
-    calls: list[Call] = []
+    calls: dict[int, Call] = {}
     size = min(limit, MAX_PAGE_SIZE)
-    page = 1
-    while len(calls) < limit:
-        found = await data.account.async_ask(
-            data.client.get_calls(**query, page_size=size, page=page)
+    for page in range(1, MAX_PAGES + 1):
+        read = await data.account.async_ask(
+            data.client.read_calls(**query, page_size=size, page=page)
         )
-        calls.extend(found)
-        if len(found) < size:
+        for call in read.calls:
+            calls.setdefault(call.id, call)
+        if len(calls) >= limit or read.listed < size:
             break
-        page += 1
-    return calls[:limit]
+    return list(calls.values())[:limit]
 
 
 async def _get_call_statistics(hass: HomeAssistant, data: Data, given: Fields) -> dict[str, Any]:
