@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+import os
 from pathlib import Path
 import re
 from typing import Any
@@ -120,6 +121,10 @@ async def _update_document_group(hass: HomeAssistant, data: Data, given: Fields)
     return {"group": jsonable(group)}
 
 
+# The longest name of one file or folder the usual file systems allow, in bytes.
+_NAME_MAX = 255
+
+
 def read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
     """Return a document's file name, content and type, or refuse the file (blocking I/O).
 
@@ -134,7 +139,10 @@ def read_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
 
 def _checked_document(hass: HomeAssistant, value: str) -> tuple[str, bytes, str]:
     path = Path(value)
-    if not path.is_absolute() or not hass.config.is_allowed_path(value):
+    # Checked, not left to the system: Python 3.13 fails to resolve such a path (an
+    # OSError), 3.14 resolves it and then finds no file.
+    too_long = any(len(os.fsencode(part)) > _NAME_MAX for part in path.parts)
+    if too_long or not path.is_absolute() or not hass.config.is_allowed_path(value):
         raise invalid("file", "file_not_allowed", value=value)
     if not path.is_file():
         raise invalid("file", "file_not_found", value=value)
