@@ -404,8 +404,8 @@ async def test_prolong_with_a_lost_answer_not_confirmed_is_not_paid_again(
     if re_read == "fails":
         zadarma.settings.lost_answers = ["POST direct_numbers/prolong"]
         simulator.control.faults["zadarma"].failing = ["GET /direct_numbers/number/"]
-    else:  # the request went out, but the operator never took it
-        simulator.inject("zadarma", "timeout", endpoint="POST /direct_numbers/prolong", count=1)
+    else:  # the connection broke before the operator took it
+        simulator.inject("zadarma", "reset", endpoint="POST /direct_numbers/prolong", count=1)
 
     with pytest.raises(HomeAssistantError) as err:
         await act(hass, "prolong_number", zadarma_entry, number=ZADARMA_NUMBER, months=2)
