@@ -16,19 +16,20 @@ from tests.simulator.zadarma import DEMO_API_KEY, DEMO_API_SECRET
 async def test_odorik_synthetic_account(
     simulator: SimulatorServer, session: aiohttp.ClientSession
 ) -> None:
-    before = await (await session.get(f"{simulator.url}/_control/odorik/state")).json()
     body = {"sim_cards": 40, "calls": 900, "public_numbers": 7}
     async with session.post(f"{simulator.url}/_control/odorik/synthetic", json=body) as answer:
         counts = await answer.json()
-    assert counts["sim_cards"] == len(before["sim_cards"]) + 40
+    assert counts["sim_cards"] == 40
+    assert counts["public_numbers"] == 7
+    assert counts["calls_this_month"] >= 900
     client = make_client(simulator, session)
     cards = await client.get_sim_cards()
-    assert len(cards) == counts["sim_cards"]
+    assert len(cards) == 40
     added = [card for card in cards if card.phone_number.startswith("00420799800")]
-    assert len(added) == 40
+    assert len(added) == 38  # beside the two seeded ones
     numbers = await client.get_public_numbers()
-    assert len(numbers) == 2 + 7  # the seeded geographic and nomadic ones, and the new
-    assert [route.ringing_number for route in await client.get_routes("00420533600003")] == [
+    assert len(numbers) == 7  # the seeded geographic and nomadic ones, and five more
+    assert [route.ringing_number for route in await client.get_routes("00420533600001")] == [
         "*403367"
     ]
     now = datetime.now(UTC)
@@ -40,11 +41,24 @@ async def test_odorik_synthetic_account(
     assert told == sum(1 for row in seeded if row["direction"] is not None)
     data = await client.get_mobile_data(start=month, end=now)
     days = (now.astimezone(PRAGUE).date() - month.date()).days + 1
-    assert sum(1 for row in data if row.phone_number == "00420799800039") == days
+    assert sum(1 for row in data if row.phone_number == "00420799800037") == days
     # The SIM list tells each card's month of data from one pass over the records.
-    listed = next(card for card in cards if card.phone_number == "00420799800039")
-    mine = sum(row.bytes_total for row in data if row.phone_number == "00420799800039")
+    listed = next(card for card in cards if card.phone_number == "00420799800037")
+    mine = sum(row.bytes_total for row in data if row.phone_number == "00420799800037")
     assert listed.data_used == mine
+
+
+async def test_odorik_synthetic_account_of_one_sim_card(
+    simulator: SimulatorServer, session: aiohttp.ClientSession
+) -> None:
+    body = {"sim_cards": 1}
+    async with session.post(f"{simulator.url}/_control/odorik/synthetic", json=body) as answer:
+        assert (await answer.json())["sim_cards"] == 1
+    client = make_client(simulator, session)
+    assert [card.phone_number for card in await client.get_sim_cards()] == ["00420799799081"]
+    now = datetime.now(UTC)
+    data = await client.get_mobile_data(start=datetime(2000, 1, 1, tzinfo=UTC), end=now)
+    assert {row.phone_number for row in data} == {"00420799799081"}
 
 
 async def test_zadarma_synthetic_account(

@@ -34,8 +34,8 @@ Control endpoints (not counted as operator requests):
   ``{"days": 365, "calls_per_day": 300, "data_per_day": 500}`` (see ``add_history``)
 - ``POST /_control/odorik/synthetic``: make the account a large one for the benchmarks
   (``scripts/bench``), ``{"sim_cards": 500, "calls": 10000, "public_numbers": 50}``:
-  that many more SIM cards (each with a mobile-data record a day this month), calls
-  this month and public numbers (each routed to a line); see ``add_synthetic``
+  then it has that many SIM cards (each with a mobile-data record a day this month),
+  calls this month and public numbers (each routed to a line); see ``add_synthetic``
 - ``POST /_control/odorik/reset``: back to the seeded state
 """
 
@@ -1198,51 +1198,63 @@ class OdorikSimulator:
         return calls, data
 
     def add_synthetic(
-        self, *, sim_cards: int = 0, calls: int = 0, public_numbers: int = 0, seed: int = 2026
+        self,
+        *,
+        sim_cards: int | None = None,
+        calls: int = 0,
+        public_numbers: int | None = None,
+        seed: int = 2026,
     ) -> dict[str, int]:
-        """Make the account a large one (for the benchmarks): add SIM cards, calls, numbers.
+        """Make the account a large one (for the benchmarks); return what it then has.
 
-        ``sim_cards`` more SIM cards (``00420799800000`` on, alternately on the two
-        lines, set up as the seeded ones), each with one mobile-data record a day from
-        the start of this Prague month; ``calls`` calls spread evenly from the start of
-        this month to now (every direction, priced, a tenth of the incoming ones
-        missed); ``public_numbers`` more geographic numbers (``00420533600000`` on),
-        each routed to its line. The balance does not pay for the calls. Returns how
-        many of each the account now has.
+        - ``sim_cards``: the account then has this many SIM cards: the seeded ones
+          first (those past the count removed, with their mobile data), then new ones
+          (``00420799800000`` on, alternately on the two lines, set up as the first
+          seeded one), each with one mobile-data record a day of this Prague month
+        - ``calls``: this month then holds at least this many calls: the missing ones
+          are spread evenly from the month's start to now (every direction, priced, one
+          incoming call in ten missed); the balance does not pay for them
+        - ``public_numbers``: the account then lists this many public numbers (without
+          the ``include_*`` flags): the seeded ones first, then geographic ones
+          (``00420533600000`` on, alternately on the two lines, each routed to its line)
         """
         rng = random.Random(seed)  # noqa: S311 - deterministic benchmark data
         now = self.clock()
         month_start, _ = _month_bounds(now)
         lines = sorted(self.lines)
-        template = next(iter(self.sims.values())).settings if self.sims else None
-        for index in range(sim_cards):
-            number = f"00420799{800000 + index:06d}"
-            self.sims[number] = FakeSim(
-                id=20_000 + index,
-                phone_number=number,
-                line=lines[index % len(lines)],
-                sim_number=f"89420011{100000000000 + index:012d}",
-                pin="1111",
-                state="active",
-                settings=dict(template or self._default_sim_settings()),
-            )
-            day = month_start
-            while day <= now:
-                down = rng.randint(100_000, 20_000_000)
-                record = self._data_record(day.astimezone(UTC), number, down // 10, down, 0.0)
-                self.mobile_data.append(record)
-                day += timedelta(days=1)
+        if sim_cards is not None:
+            template = next(iter(self.sims.values())).settings if self.sims else None
+            kept = dict(list(self.sims.items())[:sim_cards])
+            self.mobile_data = [row for row in self.mobile_data if row["phone_number"] in kept]
+            self.sims = kept
+            for index in range(sim_cards - len(kept)):
+                number = f"00420799{800000 + index:06d}"
+                self.sims[number] = FakeSim(
+                    id=20_000 + index,
+                    phone_number=number,
+                    line=lines[index % len(lines)],
+                    sim_number=f"89420011{100000000000 + index:012d}",
+                    pin="1111",
+                    state="active",
+                    settings=dict(template or self._default_sim_settings()),
+                )
+                day = month_start
+                while day <= now:
+                    down = rng.randint(100_000, 20_000_000)
+                    record = self._data_record(day.astimezone(UTC), number, down // 10, down, 0.0)
+                    self.mobile_data.append(record)
+                    day += timedelta(days=1)
+        this_month = sum(1 for row in self.calls if row["date"] >= month_start)
+        missing = max(calls - this_month, 0)
         directions = ("out", "in", "redirected")
         rows: list[Record] = []
-        for index in range(calls):
-            when = (month_start + (now - month_start) * index / max(calls, 1)).replace(
-                microsecond=0
-            )
+        for index in range(missing):
+            when = (month_start + (now - month_start) * index / missing).replace(microsecond=0)
             direction = directions[index % 3]
             missed = direction == "in" and index % 30 == 1
             rows.append(
                 self._call_row(
-                    when,
+                    when.astimezone(UTC),
                     direction,
                     "00420555444333" if direction == "in" else "00420799799081",
                     "00420533533533" if direction == "in" else "00420601234567",
@@ -1253,18 +1265,27 @@ class OdorikSimulator:
                     status="missed" if missed else "answered",
                 )
             )
-        # Oldest first, as the history is kept: these go before any record of this month.
+        # Oldest first, as the history is kept: these go before this month's seeded ones.
         position = bisect_left([row["date"] for row in self.calls], month_start)
         self.calls[position:position] = rows
-        for index in range(public_numbers):
+        listed = [
+            number
+            for number in self.public_numbers.values()
+            if number.type not in {"sip_name", "shared"}
+        ]
+        for index in range(max((public_numbers or 0) - len(listed), 0)):
             number = f"00420533{600000 + index:06d}"
             line = lines[index % len(lines)]
             self.public_numbers[number] = FakePublicNumber(number, "geographic", line)
             self._store_route(number, "*", f"*{line}")
         return {
             "sim_cards": len(self.sims),
-            "calls": len(self.calls),
-            "public_numbers": len(self.public_numbers),
+            "calls_this_month": sum(1 for row in self.calls if row["date"] >= month_start),
+            "public_numbers": sum(
+                1
+                for number in self.public_numbers.values()
+                if number.type not in {"sip_name", "shared"}
+            ),
             "mobile_data": len(self.mobile_data),
         }
 
