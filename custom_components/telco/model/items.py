@@ -124,10 +124,13 @@ class ItemTracker:
     ) -> None:
         """Add a platform's entities for every item now, and for new items as they appear.
 
-        Those of now are added ``ADD_BATCH`` at a time, the loop turning in between.
+        Those of now are made in a loop turn of their own (Home Assistant starts every
+        platform's setup at once, in one turn) and added ``ADD_BATCH`` at a time, the
+        loop turning in between.
         """
         platform = _Platform(create, add)
         self._platforms.append(platform)
+        await asyncio.sleep(0)
         entities = self._new_entities(platform)
         for start in range(0, len(entities), ADD_BATCH):
             if start:
