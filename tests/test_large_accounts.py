@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -12,6 +13,7 @@ from homeassistant.helpers.entity_platform import EntityPlatform
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.telco.model.entity import TelcoEntity
 from custom_components.telco.model.items import ADD_BATCH
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
@@ -54,6 +56,14 @@ async def test_many_entities_are_added_a_batch_a_callback(
         await add(self, entities, *args, **kwargs)
 
     monkeypatch.setattr(EntityPlatform, "async_add_entities", counted)
+    made: Counter[int] = Counter()  # entities made per loop callback
+    init = TelcoEntity.__init__
+
+    def made_in_step(self: TelcoEntity[Any], *args: Any) -> None:
+        made[steps] += 1
+        init(self, *args)
+
+    monkeypatch.setattr(TelcoEntity, "__init__", made_in_step)
     assert await hass.config_entries.async_setup(odorik_entry.entry_id)
     assert odorik_entry.state is ConfigEntryState.LOADED
     # Every entity is there once setup has returned.
@@ -70,3 +80,5 @@ async def test_many_entities_are_added_a_batch_a_callback(
     # No two batches are added in one callback, of one platform or of two (Home
     # Assistant starts every platform's setup at once, in one callback).
     assert len({step for _, _, step in batches}) == len(batches)
+    # They are made a batch at a time too (an item's few entities at once).
+    assert max(made.values()) <= ADD_BATCH + 10

@@ -15,7 +15,7 @@ with a device or entities registered, whichever run gave them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -124,18 +124,22 @@ class ItemTracker:
     ) -> None:
         """Add a platform's entities for every item now, and for new items as they appear.
 
-        Those of now are made in a loop turn of their own (Home Assistant starts every
-        platform's setup at once, in one turn) and added ``ADD_BATCH`` at a time, the
-        loop turning in between.
+        Those of now are made and added ``ADD_BATCH`` at a time, each batch in a
+        callback of its own (Home Assistant starts every platform's setup at once, in
+        one callback). A poll meanwhile adds the items it finds first itself.
         """
         platform = _Platform(create, add)
         self._platforms.append(platform)
-        await asyncio.sleep(0)
-        entities = self._new_entities(platform)
-        for start in range(0, len(entities), ADD_BATCH):
-            if start:
+        batch: list[Entity] = []
+        for entity in self._iter_new_entities(platform):
+            if not batch:
                 await asyncio.sleep(0)
-            add(entities[start : start + ADD_BATCH])
+            batch.append(entity)
+            if len(batch) >= ADD_BATCH:
+                add(batch)
+                batch = []
+        if batch:
+            add(batch)
 
     @callback
     def forget(self, subject_key: str, item: str) -> None:
@@ -156,20 +160,21 @@ class ItemTracker:
         self._remove_long_gone(dt_util.utcnow())
 
     def _add_entities(self, platform: _Platform) -> None:
-        if entities := self._new_entities(platform):
+        if entities := list(self._iter_new_entities(platform)):
             platform.add(entities)
 
-    def _new_entities(self, platform: _Platform) -> list[Entity]:
-        """Return the platform's entities of the items it has none for yet (now it has)."""
-        entities: list[Entity] = []
+    def _iter_new_entities(self, platform: _Platform) -> Iterator[Entity]:
+        """Make the platform's entities of the items it has none for yet (then it has).
+
+        Each item is taken up as the iteration reaches it, and only if it is still new.
+        """
         for subject in self.subjects:
             if not subject.coordinator_fn(self.data).last_update_success:
                 continue
-            for item in self.present(subject):
+            for item in list(self.present(subject)):
                 if (subject.key, item) not in platform.added:
                     platform.added.add((subject.key, item))
-                    entities.extend(platform.create(subject, item))
-        return entities
+                    yield from platform.create(subject, item)
 
     def _remove_long_gone(self, now: datetime) -> None:
         before = dict(self._absent_since)
