@@ -271,8 +271,15 @@ async def test_a_rate_limit_backs_off_for_retry_after(
     operator: str,
     step: int,
 ) -> None:
-    """Under ``Retry-After: 600`` no endpoint is asked twice within the ten minutes."""
-    await setup_entry(hass, request.getfixturevalue(f"{operator}_entry"))
+    """Under ``Retry-After: 600`` no endpoint is asked twice within the ten minutes.
+
+    Zadarma's SIP lines are asked with the lists, at once: the one poll that meets
+    the 429 asks each line's status once (counted together under their route).
+    """
+    entry = request.getfixturevalue(f"{operator}_entry")
+    await setup_entry(hass, entry)
+    account = entry.runtime_data.account.data
+    once = {"zadarma GET /v1/sip/{sip}/status/": len(getattr(account, "sips", ()))}
     balance = hass.states.get(BALANCE[operator]).state
     before = requests_by_endpoint(simulator, operator)
     simulator.inject(operator, "http_429", retry_after=600)
@@ -281,7 +288,8 @@ async def test_a_rate_limit_backs_off_for_retry_after(
     after = requests_by_endpoint(simulator, operator)
     asked = {name: count - before.get(name, 0) for name, count in after.items()}
     assert asked
-    assert max(asked.values()) == 1, asked
+    assert any(asked.values()), asked
+    assert all(count <= once.get(name, 1) for name, count in asked.items()), asked
 
     simulator.clear_faults()
     await advance(hass, freezer, timedelta(minutes=11))

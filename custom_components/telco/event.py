@@ -10,7 +10,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .model.declaration import TelcoConfigEntry
 from .model.descriptions import TelcoEventDescription
-from .model.entity import TelcoEntity, add_described_entities
+from .model.entity import TelcoEntity, async_add_described_entities
 
 PARALLEL_UPDATES = 0
 
@@ -21,7 +21,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the events the entry's operator declares."""
-    add_described_entities(
+    await async_add_described_entities(
         entry, entry.runtime_data.operator.events, TelcoEvent, async_add_entities
     )
 

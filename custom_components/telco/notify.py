@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import CONF_SMS_RECIPIENT, DOMAIN
 from .model.declaration import TelcoConfigEntry
 from .model.descriptions import TelcoNotifyDescription
-from .model.entity import TelcoEntity, add_described_entities
+from .model.entity import TelcoEntity, async_add_described_entities
 
 PARALLEL_UPDATES = 1
 
@@ -23,7 +23,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the notify entities the entry's operator declares."""
-    add_described_entities(
+    await async_add_described_entities(
         entry, entry.runtime_data.operator.notifiers, TelcoNotify, async_add_entities
     )
 

@@ -12,7 +12,7 @@ from homeassistant.helpers.typing import StateType
 
 from .model.declaration import TelcoConfigEntry
 from .model.descriptions import TelcoSensorDescription
-from .model.entity import TelcoEntity, add_described_entities
+from .model.entity import TelcoEntity, async_add_described_entities
 
 PARALLEL_UPDATES = 0
 
@@ -23,7 +23,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the sensors the entry's operator declares."""
-    add_described_entities(
+    await async_add_described_entities(
         entry, entry.runtime_data.operator.sensors, TelcoSensor, async_add_entities
     )
 

@@ -32,6 +32,10 @@ Control endpoints (not counted as operator requests):
   both by ``GET /sms.json`` and, with ``include_sms=true``, by ``calls.json``
 - ``POST /_control/odorik/history``: add months of calls and mobile data at once,
   ``{"days": 365, "calls_per_day": 300, "data_per_day": 500}`` (see ``add_history``)
+- ``POST /_control/odorik/synthetic``: make the account a large one for the benchmarks
+  (``scripts/bench``), ``{"sim_cards": 500, "calls": 10000, "public_numbers": 50}``:
+  then it has that many SIM cards (each with a mobile-data record a day this month),
+  calls this month and public numbers (each routed to a line); see ``add_synthetic``
 - ``POST /_control/odorik/reset``: back to the seeded state
 """
 
@@ -371,6 +375,7 @@ class OdorikSimulator:
         app.router.add_post("/_control/odorik/calls", simulator._control_call)
         app.router.add_post("/_control/odorik/mobile_data", simulator._control_mobile_data)
         app.router.add_post("/_control/odorik/history", simulator._control_history)
+        app.router.add_post("/_control/odorik/synthetic", simulator._control_synthetic)
         app.router.add_post("/_control/odorik/reset", simulator._control_reset)
         return simulator
 
@@ -1192,6 +1197,116 @@ class OdorikSimulator:
         self.mobile_data[:0] = data
         return calls, data
 
+    def add_synthetic(
+        self,
+        *,
+        sim_cards: int | None = None,
+        calls: int = 0,
+        public_numbers: int | None = None,
+        seed: int = 2026,
+    ) -> dict[str, int]:
+        """Make the account a large one (for the benchmarks); return what it then has.
+
+        - ``sim_cards``: the account then has this many SIM cards: the seeded ones
+          first (those past the count removed, with their mobile data), then new ones
+          (``00420799800000`` on, alternately on the two lines, set up as the first
+          seeded one), each with one mobile-data record a day of this Prague month
+        - ``calls``: this month then holds at least this many calls: the missing ones
+          are spread evenly from the month's start to now (every direction, priced, one
+          incoming call in ten missed); the balance does not pay for them
+        - ``public_numbers``: the account then lists this many public numbers (without
+          the ``include_*`` flags): the seeded ones first, then geographic ones
+          (``00420533600000`` on, alternately on the two lines, each routed to its line)
+        """
+        rng = random.Random(seed)  # noqa: S311 - deterministic benchmark data
+        now = self.clock()
+        month_start, _ = _month_bounds(now)
+        lines = sorted(self.lines)
+        if sim_cards is not None:
+            template = next(iter(self.sims.values())).settings if self.sims else None
+            kept = dict(list(self.sims.items())[:sim_cards])
+            self.mobile_data = [row for row in self.mobile_data if row["phone_number"] in kept]
+            self.sims = kept
+            for index in range(sim_cards - len(kept)):
+                number = f"00420799{800000 + index:06d}"
+                self.sims[number] = FakeSim(
+                    id=20_000 + index,
+                    phone_number=number,
+                    line=lines[index % len(lines)],
+                    sim_number=f"89420011{100000000000 + index:012d}",
+                    pin="1111",
+                    state="active",
+                    settings=dict(template or self._default_sim_settings()),
+                )
+                day = month_start
+                while day <= now:
+                    down = rng.randint(100_000, 20_000_000)
+                    record = self._data_record(day.astimezone(UTC), number, down // 10, down, 0.0)
+                    self.mobile_data.append(record)
+                    day += timedelta(days=1)
+        this_month = sum(1 for row in self.calls if row["date"] >= month_start)
+        missing = max(calls - this_month, 0)
+        directions = ("out", "in", "redirected")
+        rows: list[Record] = []
+        for index in range(missing):
+            when = (month_start + (now - month_start) * index / missing).replace(microsecond=0)
+            direction = directions[index % 3]
+            missed = direction == "in" and index % 30 == 1
+            rows.append(
+                self._call_row(
+                    when.astimezone(UTC),
+                    direction,
+                    "00420555444333" if direction == "in" else "00420799799081",
+                    "00420533533533" if direction == "in" else "00420601234567",
+                    "Česko v síti" if direction == "in" else "Česká rep. - mobil",
+                    length=0 if missed else rng.randint(5, 900),
+                    per_minute=0.0 if direction == "in" else rng.choice((0.35, 0.59, 1.2)),
+                    line=lines[0],
+                    status="missed" if missed else "answered",
+                )
+            )
+        # Oldest first, as the history is kept: these go before this month's seeded ones.
+        position = bisect_left([row["date"] for row in self.calls], month_start)
+        self.calls[position:position] = rows
+        listed = [
+            number
+            for number in self.public_numbers.values()
+            if number.type not in {"sip_name", "shared"}
+        ]
+        for index in range(max((public_numbers or 0) - len(listed), 0)):
+            number = f"00420533{600000 + index:06d}"
+            line = lines[index % len(lines)]
+            self.public_numbers[number] = FakePublicNumber(number, "geographic", line)
+            self._store_route(number, "*", f"*{line}")
+        return {
+            "sim_cards": len(self.sims),
+            "calls_this_month": sum(1 for row in self.calls if row["date"] >= month_start),
+            "public_numbers": sum(
+                1
+                for number in self.public_numbers.values()
+                if number.type not in {"sip_name", "shared"}
+            ),
+            "mobile_data": len(self.mobile_data),
+        }
+
+    @staticmethod
+    def _default_sim_settings() -> dict[str, Any]:
+        """Return the settings of a SIM card added to an account without one."""
+        return {
+            "data_package": "1000MB",
+            "data_package_for_next_month": "1000MB",
+            "voice_package": "none",
+            "voice_package_for_next_month": "none",
+            "package_delayed_billing": "none",
+            "package_delayed_billing_for_next_month": "none",
+            "missed_calls_register": True,
+            "mobile_data": True,
+            "lte": True,
+            "lte_for_next_month": True,
+            "roaming": "eu_data_outgoing",
+            "premium_services": "off",
+        }
+
     def _index(self, name: str, rows: list[Record]) -> tuple[list[datetime], list[int]]:
         """Return the rows' dates in order, and the positions of the rows in that order."""
         key = (id(rows), len(rows))
@@ -1473,8 +1588,22 @@ class OdorikSimulator:
         """Return whether a ``stuck_sim`` injection holds this SIM card for this request."""
         return sim.phone_number in request.get(STUCK_SIMS, ())
 
+    def _data_used(self) -> Counter[str]:
+        """Return the bytes each SIM card used this month (its package's period)."""
+        valid_from, valid_to = _month_bounds(self.clock())
+        used: Counter[str] = Counter()
+        for record in self._between("data", self.mobile_data, valid_from, valid_to):
+            used[record["phone_number"]] += record["bytes_total"]
+        return used
+
     def _sim_json(
-        self, sim: FakeSim, params: Params, *, listed: bool, stuck: bool = False
+        self,
+        sim: FakeSim,
+        params: Params,
+        *,
+        listed: bool,
+        stuck: bool = False,
+        used_by_number: Counter[str] | None = None,
     ) -> Record:
         valid_from, valid_to = _month_bounds(self.clock())
         settings = sim.settings
@@ -1482,12 +1611,8 @@ class OdorikSimulator:
         used = None
         if bought is not None:
             bought += sim.extra_bytes
-            used = sum(
-                record["bytes_total"]
-                for record in self.mobile_data
-                if record["phone_number"] == sim.phone_number
-                and valid_from <= record["date"] <= valid_to
-            )
+            # One pass over the month's records for a whole list (``used_by_number``).
+            used = (used_by_number or self._data_used())[sim.phone_number]
         record: Record = {"id": sim.id}
         if listed:
             record.update({"phone_number": sim.phone_number, "line": sim.line})
@@ -1527,9 +1652,12 @@ class OdorikSimulator:
     async def _sim_cards(
         self, request: web.Request, params: Params, who: Principal
     ) -> web.Response:
+        used = self._data_used()
         return _json(
             [
-                self._sim_json(sim, params, listed=True, stuck=self._stuck(request, sim))
+                self._sim_json(
+                    sim, params, listed=True, stuck=self._stuck(request, sim), used_by_number=used
+                )
                 for sim in self.sims.values()
                 if who.sees(sim.line)
             ]
@@ -1777,6 +1905,13 @@ class OdorikSimulator:
         return web.json_response(
             {"calls": len(calls), "mobile_data": len(data), "call_cost": round(priced, 2)}
         )
+
+    async def _control_synthetic(self, request: web.Request) -> web.Response:
+        body: dict[str, Any] = await request.json()
+        known = {"sim_cards", "calls", "public_numbers"}
+        if not set(body) <= known:
+            return web.json_response({"error": f"unknown fields {set(body) - known}"}, status=400)
+        return web.json_response(self.add_synthetic(**{key: int(body[key]) for key in body}))
 
     async def _control_reset(self, request: web.Request) -> web.Response:
         self.seeded = True

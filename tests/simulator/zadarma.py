@@ -20,6 +20,9 @@ Control endpoints (besides the shared ones of ``app.py``):
   "disposition": "no answer", "billseconds": 0, "sip": "100001", "cost": 0.0,
   "callstart": "YYYY-MM-DD HH:MM:SS", "count": 1}``; tests may call
   ``ZadarmaAccount.add_call`` directly.
+- ``POST /_control/zadarma/synthetic``: make the demo account (or ``api_key``'s) a large
+  one for the benchmarks (``scripts/bench``), ``{"direct_numbers": 100, "sips": 50}``:
+  that many more direct numbers and SIP lines (see ``ZadarmaAccount.add_synthetic``)
 
 Where the documents and notes are silent the simulator guesses; every guess is
 marked ``# GUESS:`` and the client must not depend on it.
@@ -525,6 +528,35 @@ class ZadarmaAccount:
         self.calls.append(call)
         return call
 
+    def add_synthetic(self, *, direct_numbers: int = 0, sips: int = 0) -> None:
+        """Add SIP lines (``200000`` on, every other one online) and direct numbers.
+
+        The numbers (``48221300000`` on, Warsaw, renewed monthly, a third of them not
+        automatically) point at the SIP lines in turn (at the account's first SIP line
+        when no SIP line is added).
+        """
+        now = _now()
+        for index in range(sips):
+            sip = str(200_000 + index)
+            self.sips[sip] = SimSip(sip, f"Line {index + 1}", lines=1, online=index % 2 == 0)
+        targets = list(self.sips.values())[-sips:] if sips else list(self.sips.values())[:1]
+        for index in range(direct_numbers):
+            number = str(48_221_300_000 + index)
+            target = targets[index % len(targets)] if targets else None
+            self.numbers[number] = SimNumber(
+                number=number,
+                status="on",
+                country="Poland",
+                description="Warsaw",
+                direction_id=3061,
+                monthly_fee=6.0,
+                start_date=now - timedelta(days=30 + index),
+                stop_date=now + timedelta(days=1 + index % 28),
+                sip=target.id if target else "",
+                sip_name=target.display_name if target else None,
+                autorenew=index % 3 != 0,
+            )
+
     def is_own(self, number: str) -> bool:
         """Tell whether a number is one of the account's direct numbers or SIP lines."""
         digits = "".join(character for character in number if character.isdigit())
@@ -633,6 +665,7 @@ class ZadarmaSimulator:
         app.router.add_get("/_control/zadarma/settings", simulator._get_settings)
         app.router.add_post("/_control/zadarma/settings", simulator._set_settings)
         app.router.add_post("/_control/zadarma/calls", simulator._add_calls)
+        app.router.add_post("/_control/zadarma/synthetic", simulator._add_synthetic)
         app.on_cleanup.append(lambda _app: simulator.close())
         return simulator
 
@@ -896,7 +929,7 @@ class ZadarmaSimulator:
             {"id": sip.id, "display_name": sip.display_name, "lines": sip.lines}
             for sip in call.account.sips.values()
         ]
-        return {"sips": sips, "left": 5 - len(sips)}
+        return {"sips": sips, "left": max(5 - len(sips), 0)}
 
     def sip_status(self, call: Call) -> dict[str, Any]:
         """``GET /v1/sip/<SIP>/status/``."""
@@ -1026,6 +1059,17 @@ class ZadarmaSimulator:
             for _ in range(int(body.get("count", 1)))
         ]
         return web.json_response([item.to_json(spec_typing=False) for item in added])
+
+    async def _add_synthetic(self, request: web.Request) -> web.Response:
+        body: dict[str, Any] = await request.json()
+        account = self.accounts[body.pop("api_key", DEMO_API_KEY)]
+        known = {"direct_numbers", "sips"}
+        if not set(body) <= known:
+            return web.json_response({"error": f"unknown fields: {sorted(body)}"}, status=400)
+        account.add_synthetic(**{key: int(value) for key, value in body.items()})
+        return web.json_response(
+            {"direct_numbers": len(account.numbers), "sips": len(account.sips)}
+        )
 
     # --- Connected direct numbers ----------------------------------------------------------
 

@@ -120,8 +120,7 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
         )
 
 
-@callback
-def add_described_entities[DescriptionT: TelcoEntityDescription[Any]](
+async def async_add_described_entities[DescriptionT: TelcoEntityDescription[Any]](
     entry: TelcoConfigEntry,
     descriptions: Iterable[DescriptionT],
     entity_class: Callable[[Any, DescriptionT, str], Entity],
@@ -138,4 +137,4 @@ def add_described_entities[DescriptionT: TelcoEntityDescription[Any]](
             if description.subject is subject and description.exists_fn(data, item)
         ]
 
-    data.items.add_platform(create, async_add_entities)
+    await data.items.async_add_platform(create, async_add_entities)

@@ -14,7 +14,8 @@ with a device or entities registered, whichever run gave them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+import asyncio
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -32,6 +33,10 @@ from .descriptions import Subject, TelcoEntityDescription
 
 ABSENCE_BEFORE_REMOVAL: Final = timedelta(hours=24)
 ABSENCE_VERSION: Final = 1
+# Home Assistant adds a platform's entities without letting the loop turn (about 0.25 ms
+# each): an account with hundreds of SIM cards is added this many at a time, the loop
+# turning in between, so that no callback holds it past a few tens of milliseconds.
+ADD_BATCH: Final = 100
 
 
 def absence_store(hass: HomeAssistant, entry: ConfigEntry[Any]) -> Store[dict[str, Any]]:
@@ -112,16 +117,29 @@ class ItemTracker:
                 self._absent_since[(str(clock["subject"]), str(clock["item"]))] = since
         self._remove_long_gone(dt_util.utcnow())
 
-    @callback
-    def add_platform(
+    async def async_add_platform(
         self,
         create: Callable[[Subject[Any], str], Iterable[Entity]],
         add: AddConfigEntryEntitiesCallback,
     ) -> None:
-        """Add a platform's entities for every item now, and for new items as they appear."""
+        """Add a platform's entities for every item now, and for new items as they appear.
+
+        Those of now are made and added ``ADD_BATCH`` at a time, each batch in a
+        callback of its own (Home Assistant starts every platform's setup at once, in
+        one callback). A poll meanwhile adds the items it finds first itself.
+        """
         platform = _Platform(create, add)
         self._platforms.append(platform)
-        self._add_entities(platform)
+        batch: list[Entity] = []
+        for entity in self._iter_new_entities(platform):
+            if not batch:
+                await asyncio.sleep(0)
+            batch.append(entity)
+            if len(batch) >= ADD_BATCH:
+                add(batch)
+                batch = []
+        if batch:
+            add(batch)
 
     @callback
     def forget(self, subject_key: str, item: str) -> None:
@@ -142,16 +160,21 @@ class ItemTracker:
         self._remove_long_gone(dt_util.utcnow())
 
     def _add_entities(self, platform: _Platform) -> None:
-        entities: list[Entity] = []
+        if entities := list(self._iter_new_entities(platform)):
+            platform.add(entities)
+
+    def _iter_new_entities(self, platform: _Platform) -> Iterator[Entity]:
+        """Make the platform's entities of the items it has none for yet (then it has).
+
+        Each item is taken up as the iteration reaches it, and only if it is still new.
+        """
         for subject in self.subjects:
             if not subject.coordinator_fn(self.data).last_update_success:
                 continue
-            for item in self.present(subject):
+            for item in list(self.present(subject)):
                 if (subject.key, item) not in platform.added:
                     platform.added.add((subject.key, item))
-                    entities.extend(platform.create(subject, item))
-        if entities:
-            platform.add(entities)
+                    yield from platform.create(subject, item)
 
     def _remove_long_gone(self, now: datetime) -> None:
         before = dict(self._absent_since)

@@ -12,7 +12,7 @@ from homeassistant.core import callback
 
 from ...api import TelcoAuthenticationError, TelcoError
 from ...api.zadarma import ZadarmaClient, digits
-from ...api.zadarma_models import Balance, DirectNumber, ProlongResult, Sip
+from ...api.zadarma_models import Balance, DirectNumber, ProlongResult, Sip, SipStatus
 from ...const import LOGGER
 from ...model.coordinator import (
     TelcoCoordinator,
@@ -23,7 +23,7 @@ from ...model.declaration import TelcoRuntimeData
 from .calls import ZadarmaCallsCoordinator
 
 # Zadarma allows 100 requests a minute per key: an account poll costs three requests
-# and one per SIP line, every five minutes.
+# and one per SIP line, every five minutes (all at once: one round trip).
 ACCOUNT_INTERVAL: Final = timedelta(minutes=5)
 
 
@@ -60,18 +60,40 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
 
     @map_client_errors
     async def _async_update_data(self) -> ZadarmaAccount:
-        balance, numbers, sips = await asyncio.gather(
-            self.client.get_balance(), self.client.get_direct_numbers(), self.client.get_sips()
+        # The statuses of the SIP lines of the last poll are asked with the lists: a poll
+        # is one round trip while the lines stay the same. A new line is asked once the
+        # list shows it; a line gone costs one answer that is not used (its failure is
+        # no failure of the poll); a listed line whose status failed fails the poll.
+        known = list(self.data.sips) if self.data is not None else []
+        (balance, numbers, sips), early = await asyncio.gather(
+            asyncio.gather(
+                self.client.get_balance(), self.client.get_direct_numbers(), self.client.get_sips()
+            ),
+            asyncio.gather(*(self._status_or_error(sip_id) for sip_id in known)),
         )
-        statuses = await asyncio.gather(*(self.client.get_sip_status(sip.id) for sip in sips))
+        asked = dict(zip(known, early, strict=True))
+        for sip in sips:
+            if isinstance(failure := asked.get(sip.id), TelcoError):
+                raise failure
+        statuses = {
+            sip_id: status for sip_id, status in asked.items() if isinstance(status, SipStatus)
+        }
+        late = [sip.id for sip in sips if sip.id not in asked]
+        answers = await asyncio.gather(*(self.client.get_sip_status(sip_id) for sip_id in late))
+        statuses.update(zip(late, answers, strict=True))
         return ZadarmaAccount(
             balance=balance,
             numbers={number.number: number for number in numbers},
             sips={sip.id: sip for sip in sips},
-            sip_online={
-                sip.id: status.is_online for sip, status in zip(sips, statuses, strict=True)
-            },
+            sip_online={sip.id: statuses[sip.id].is_online for sip in sips},
         )
+
+    async def _status_or_error(self, sip_id: str) -> SipStatus | TelcoError:
+        """Ask a SIP line's status; return a failure instead of raising it."""
+        try:
+            return await self.client.get_sip_status(sip_id)
+        except TelcoError as err:
+            return err
 
     async def async_refresh_balance(self) -> Balance | None:
         """Re-read only the balance after something was paid for; None if it failed."""
