@@ -628,7 +628,17 @@ async def test_zadarma_push_leaks_no_key_or_secret(
     assert account.callinfo_url == ""
     await wait(hass, freezer, 2)
 
-    (await leaks.gather(loaded_entries(hass))).assert_clean()
+    # Removed with push on while Zadarma fails: our URL stays there, and a warning says so.
+    await set_push(hass, leaks, entry, True)
+    await leaks.gather(loaded_entries(hass))
+    simulator.inject("zadarma", "http_500")
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert account.callinfo_url.startswith(served)
+    assert any("still pushes" in text for _, text in leaks.logs.records)
+    simulator.clear_faults("zadarma")
+
+    (await leaks.gather([])).assert_clean()
 
 
 # -- every fault ------------------------------------------------------------------------
