@@ -14,21 +14,21 @@ who typed it: what forms offer is not searched, only what flows show: errors,
 placeholders, reasons.)
 
 The tests run the integration with a recognisable fake key and secret (and wrong,
-unknown and rotated ones), with every logger at DEBUG, through the config flow,
-setup, an hour of polling with calls, every fault kind of the simulator (all but
-Odorik's ``stuck_sim``) and its switches on Zadarma's endpoints, every Zadarma
-action (number settings, ordering, identity documents; refusals by Home Assistant,
-by the client and by Zadarma), the entities, pushed events (every kind Zadarma
-sends, signed; and posts signed wrongly, with the raw digest, or not at all), the
-repairs (an expiring number, push that
-stopped), reauthentication after a key rotation, reconfiguration and a restart; then
-search, as ``tests/secrets_search.py`` describes, every log record, every exception,
-the representation of the client, coordinators and runtime data, diagnostics, entity
-states, bus events, action responses, what flows and repairs show and Home Assistant's
-storage, for the key and the secrets in every encoding, for the markers every fake
-starts with, for any Zadarma signature (base64 of a hex HMAC-SHA1: whatever its value,
-a request's can be replayed), and, for the posts signed wrongly, for the signature
-that was expected (both encodings and its hex): a dropped push must not tell it.
+unknown and rotated ones), with every logger at DEBUG, through the config flow, setup,
+an hour of polling with calls, every fault kind of the simulator (all but Odorik's
+``stuck_sim``) and its switches on Zadarma's endpoints, every Zadarma action (number
+settings, ordering, identity documents; refusals by Home Assistant, by the client and by
+Zadarma), the entities, pushed events (every kind Zadarma sends, signed; and posts
+signed wrongly, with the raw digest, or not at all), the repairs (an expiring number,
+push that stopped), the removal with push on, reauthentication after a key rotation,
+reconfiguration and a restart; then search, as ``tests/secrets_search.py`` describes,
+every log record, every exception, the representation of the client, coordinators and
+runtime data, diagnostics, entity states, bus events, action responses, what flows and
+repairs show and Home Assistant's storage, for the key and the secrets in every
+encoding, for the markers every fake starts with, for any Zadarma signature (base64 of a
+hex HMAC-SHA1: whatever its value, a request's can be replayed), and, for the posts
+signed wrongly, for the signature that was expected (both encodings and its hex): a
+dropped push must not tell it.
 
 The planted-secret tests prove the search finds each of these in each place.
 """
