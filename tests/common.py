@@ -176,3 +176,19 @@ ARABIC_INDIC, DEVANAGARI, FULL_WIDTH = 0x0660, 0x0966, 0xFF10
 def in_script(text: str, zero: int) -> str:
     """Return ``text`` with its ASCII digits written in another script (``zero`` its 0)."""
     return "".join(chr(zero + int(char)) if "0" <= char <= "9" else char for char in text)
+
+
+# A person Zadarma's document actions take (a document group's required data).
+PERSON = {
+    "email": "anna.nowak@example.com",
+    "salutation": "ms",
+    "first_name": "Anna",
+    "last_name": "Nowak",
+    "country": "pl",
+    "city": "Kraków",
+    "address": "ul. Floriańska 3, 31-019 Kraków",
+    "zip_code": "31-019",
+    "street": "Floriańska",
+    "building_number": "3",
+    "phone": "+48 12 345 67 89",
+}

@@ -21,6 +21,7 @@ from tests.common import (
     DEVANAGARI,
     FROZEN_NOW,
     FULL_WIDTH,
+    PERSON,
     act,
     in_script,
     refused,
@@ -346,21 +347,6 @@ async def test_the_longest_sip_uri_is_routed_and_shown(
     )
     assert response["sip_id"] == uri
     assert hass.states.get("sensor.48221234567_sip_routing").state == uri
-
-
-PERSON = {
-    "email": "anna.nowak@example.com",
-    "salutation": "ms",
-    "first_name": "Anna",
-    "last_name": "Nowak",
-    "country": "pl",
-    "city": "Kraków",
-    "address": "ul. Floriańska 3, 31-019 Kraków",
-    "zip_code": "31-019",
-    "street": "Floriańska",
-    "building_number": "3",
-    "phone": "+48 12 345 67 89",
-}
 
 
 @pytest.mark.parametrize(

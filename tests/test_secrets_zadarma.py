@@ -60,7 +60,7 @@ from custom_components.telco.const import (
     DOMAIN,
 )
 from custom_components.telco.model.declaration import TelcoConfigEntry
-from tests.common import FROZEN_NOW
+from tests.common import FROZEN_NOW, PERSON
 from tests.secrets_search import (
     ENTRIES_STORE,
     PLANTS,
@@ -116,19 +116,6 @@ LONDON = DEMO_NUMBER_EXPIRING  # expires in 5 days, does not renew
 CALLER = "420777123456"
 EVENT = "event.zadarma_453101_call"
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
-PERSON = {
-    "email": "anna.nowak@example.com",
-    "salutation": "ms",
-    "first_name": "Anna",
-    "last_name": "Nowak",
-    "country": "pl",
-    "city": "Kraków",
-    "address": "ul. Floriańska 3, 31-019 Kraków",
-    "zip_code": "31-019",
-    "street": "Floriańska",
-    "building_number": "3",
-    "phone": "+48 12 345 67 89",
-}
 
 
 @pytest.fixture(autouse=True)

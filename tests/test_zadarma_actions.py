@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.const import DOMAIN
-from tests.common import FROZEN_NOW, act, refused, setup_entry
+from tests.common import FROZEN_NOW, PERSON, act, refused, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.zadarma import (
     DEMO_NUMBER_AUTORENEW,
@@ -46,19 +46,6 @@ ZADARMA_ACTIONS = (
     "list_documents",
     "validate_document_group",
 )
-PERSON = {
-    "email": "anna.nowak@example.com",
-    "salutation": "ms",
-    "first_name": "Anna",
-    "last_name": "Nowak",
-    "country": "pl",
-    "city": "Kraków",
-    "address": "ul. Floriańska 3, 31-019 Kraków",
-    "zip_code": "31-019",
-    "street": "Floriańska",
-    "building_number": "3",
-    "phone": "+48 12 345 67 89",
-}
 
 
 @pytest.fixture(autouse=True)

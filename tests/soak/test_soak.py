@@ -55,6 +55,7 @@ from custom_components.telco.const import CONF_API_SECRET, DOMAIN
 from tests.common import FROZEN_NOW, setup_entry
 from tests.conftest import ODORIK_PASSWORD, ZADARMA_KEY, ZADARMA_SECRET
 from tests.simulator import SimulatorServer
+from tests.simulator.faults import FAULT_KINDS
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TELCO_SOAK"), reason="a soak, run by scripts/soak"
@@ -110,23 +111,7 @@ READS = {
         "GET /sip/*/status",
     ],
 }
-KINDS = [
-    "latency",
-    "timeout",
-    "reset",
-    "http_500",
-    "http_502",
-    "http_503",
-    "html_200",
-    "truncated_json",
-    "wrong_shape",
-    "text_error",
-    "http_429",
-    "revoke",
-    "stuck_sim",
-    "drop_item",
-    "lost_answer",
-]
+KINDS = list(FAULT_KINDS)
 FAULTS_PER_HOUR = 3.0  # per operator
 CALLS_PER_HOUR = 8.0  # per operator
 ACTIONS_PER_HOUR = 4.0
