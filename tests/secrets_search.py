@@ -52,7 +52,7 @@ from yarl import URL
 from custom_components.telco.const import DOMAIN
 from custom_components.telco.diagnostics import async_get_config_entry_diagnostics
 from custom_components.telco.model.declaration import TelcoConfigEntry
-from tests.common import advance
+from tests.common import act, advance
 from tests.simulator import SimulatorServer
 
 # Every fake secret of the suites starts so: a cut-off or re-cased secret is found too.
@@ -382,13 +382,7 @@ async def attempt(
 ) -> Any:
     """Run an action; keep its response, or the error it raised (and return that)."""
     try:
-        response = await hass.services.async_call(
-            DOMAIN,
-            action,
-            {"config_entry_id": entry.entry_id, **data},
-            blocking=True,
-            return_response=True,
-        )
+        response = await act(hass, action, entry, **data)
     except HomeAssistantError as err:
         leaks.error(action, err)
         return err
