@@ -85,6 +85,19 @@ def _no_deprecated_home_assistant_use() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def enable_event_loop_debug() -> None:
+    """Run every leg's tests on an event loop without asyncio's debug mode.
+
+    The test plugin of Home Assistant 2025.4 (0.13.236) switches the test's own loop
+    into debug mode, which records a stack for every callback and task and ran that
+    leg's suite about twice as slowly; the newer plugins switch the loop that
+    ``asyncio.get_event_loop()`` returns in a plain fixture, which is not the loop the
+    test runs on. This replaces the plugin's fixture on every leg, so that all legs run
+    alike; Home Assistant's own checks (event-loop thread, blocking calls) stay on.
+    """
+
+
+@pytest.fixture(autouse=True)
 def _custom_integrations(request: pytest.FixtureRequest) -> None:
     """Let Home Assistant load custom integrations in every test that runs it."""
     if "hass" in request.fixturenames:
