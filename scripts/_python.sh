@@ -5,7 +5,8 @@
 #   server_settings VERSION -> sets HA_VERSION, PY_MINOR, VENV (a server for scripts/develop)
 #   find_python            -> sets PYTHON to a CPython $PY_MINOR, or fails
 #   ensure_venv [PKG...]   -> creates/refreshes $VENV with Home Assistant, its pinned
-#                             dependencies and PKG... (default: the test requirements)
+#                             dependencies and PKG... (default: the test requirements),
+#                             installed by uv (ensure_uv) from a package cache every leg shares
 #   run_in_py314_root CMD...
 #                          -> runs CMD (a script of this checkout) inside a Debian sid
 #                             root filesystem that has Python 3.14 (see below); never returns
@@ -67,36 +68,60 @@ find_python() {
     return 1
 }
 
+# uv resolves and installs a leg in seconds where pip took minutes; one pinned copy of it
+# under .cache/ (its wheel is one static binary, for the host and the Python 3.14 root
+# filesystem alike), and one package cache under .cache/ that every leg shares.
+UV_VERSION=0.13.9
+UV_HOME=".cache/uv-$UV_VERSION"
+export UV_CACHE_DIR="${UV_CACHE_DIR:-$(pwd -P)/.cache/uv-cache}"
+# The registries are reached through the machine's CA bundle (pip's PIP_CERT), which uv
+# takes from SSL_CERT_FILE; it reads no pip.conf.
+if [ -n "${PIP_CERT:-}" ] && [ -z "${SSL_CERT_FILE:-}" ]; then
+    export SSL_CERT_FILE="$PIP_CERT"
+fi
+export UV_NATIVE_TLS=1 UV_NO_PROGRESS=1 UV_HTTP_TIMEOUT="${UV_HTTP_TIMEOUT:-180}"
+
+ensure_uv() {
+    UV="$UV_HOME/bin/uv"
+    if [ -x "$UV" ] && "$UV" --version >/dev/null 2>&1; then
+        return 0
+    fi
+    echo "==> installing uv $UV_VERSION under $UV_HOME"
+    rm -rf "$UV_HOME"
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+        --target "$UV_HOME" "uv==$UV_VERSION" 2> >(grep -v "is ignored: it is neither" >&2)
+}
+
 ensure_venv() {
-    local stamp="$VENV/.telco-requirements" wanted wheel_dir constraints extra
+    local stamp="$VENV/.telco-requirements" wanted constraints extra resolve=()
     if [ $# -gt 0 ]; then
         extra=("$@")
     else
         extra=("pytest-homeassistant-custom-component==$PHCC_VERSION" -r requirements/dev.txt)
     fi
-    wanted="$PYTHON $HA_VERSION ${extra[*]} $(cat requirements/dev.txt)"
+    wanted="$PYTHON $HA_VERSION ${extra[*]} $(cat requirements/dev.txt) uv $UV_VERSION"
+    ensure_uv
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
         return 0
     fi
     echo "==> preparing $VENV (homeassistant==$HA_VERSION, $("$PYTHON" --version))"
     rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    # --seed: with pip, which scripts/check-ha-compat downloads a wheel with.
+    "$UV" venv --quiet --seed --python "$PYTHON" "$VENV"
+    # HA 2026.2 declares Python >= 3.13.2 but runs on 3.13.0, which is what this machine
+    # has: resolve for the newest patch release of the interpreter's minor version.
+    [ "$PY_MINOR" = 3.13 ] && resolve=(--python-version 3.13.99)
     # Home Assistant pins its dependencies in package_constraints.txt inside its wheel;
-    # without them pip backtracks for many minutes through the bluetooth packages.
-    wheel_dir=".cache/ha-wheels/$HA_VERSION"
-    mkdir -p "$wheel_dir"
-    "$VENV/bin/python" -m pip download --quiet --no-deps --only-binary=:all: \
-        --ignore-requires-python "homeassistant==$HA_VERSION" -d "$wheel_dir"
-    constraints="$wheel_dir/package_constraints.txt"
-    "$VENV/bin/python" - "$wheel_dir" "$constraints" <<'PY'
-import pathlib, sys, zipfile
-wheel = next(pathlib.Path(sys.argv[1]).glob("homeassistant-*.whl"))
-with zipfile.ZipFile(wheel) as archive:
-    pathlib.Path(sys.argv[2]).write_bytes(archive.read("homeassistant/package_constraints.txt"))
-PY
-    # HA 2026.2 declares Python >= 3.13.2 but runs on 3.13.0, which is what this machine has.
-    "$VENV/bin/python" -m pip install --quiet --ignore-requires-python -c "$constraints" \
+    # without them the resolver wanders through the bluetooth packages.
+    "$UV" pip install --quiet --python "$VENV/bin/python" "${resolve[@]}" --no-deps \
+        "homeassistant==$HA_VERSION"
+    constraints="$VENV/telco-ha-constraints.txt"
+    "$VENV/bin/python" -c 'import pathlib, sys, homeassistant
+pathlib.Path(sys.argv[1]).write_text(
+    (pathlib.Path(homeassistant.__file__).parent / "package_constraints.txt").read_text())
+' "$constraints"
+    "$UV" pip install --quiet --compile-bytecode --python "$VENV/bin/python" "${resolve[@]}" \
+        -c "$constraints" \
         "homeassistant==$HA_VERSION" "${extra[@]}"
     echo "$wanted" >"$stamp"
 }

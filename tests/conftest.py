@@ -7,11 +7,14 @@ ours first makes it the one Home Assistant finds.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 import logging
+import os
 from pathlib import Path
 
 import aiohttp
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME
+from hypothesis import settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
@@ -27,6 +30,16 @@ ODORIK_PASSWORD = "odorik-demo"
 ZADARMA_KEY = "1c64dee7ee7638e3a507"
 ZADARMA_SECRET = "d78f2a12cc1fc5effe71"
 ZADARMA_PBX_ID = 453101
+
+# Property tests: each keeps its own example count (hypothesis' 100 where it names
+# none) and no example may take 5 s. Under CI (scripts/test and .ci/run) the examples
+# are the same on every run and every pytest-xdist worker, with no example database;
+# elsewhere they are random, and failures are remembered in .hypothesis/.
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=timedelta(seconds=5), print_blob=True
+)
+settings.register_profile("dev", deadline=timedelta(seconds=5))
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 class SnapshotsFolderExtension(AmberSnapshotExtension):

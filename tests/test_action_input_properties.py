@@ -180,7 +180,7 @@ def _sendable(value: Any) -> None:
 
 
 @pytest.mark.parametrize("name", ACTIONS)
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(data=st.data())
 def test_an_action_schema_passes_sendable_values_or_refuses_translated(
     name: str, data: st.DataObject

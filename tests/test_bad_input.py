@@ -487,7 +487,6 @@ def _bad_calls(operator: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
 @pytest.mark.parametrize("operator", ["odorik", "zadarma"])
 @settings(
     max_examples=60,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())

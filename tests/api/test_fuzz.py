@@ -406,7 +406,7 @@ async def outcome(ask: Awaitable[object]) -> None:
 ANY_VALUE = st.one_of(LEAVES, json_values(ODORIK_KEYS), st.text(), st.binary(max_size=16))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(value=ANY_VALUE)
 def test_odorik_parse_helpers_give_a_finite_number_or_none(value: object) -> None:
     number = parse_float(value)
@@ -416,7 +416,7 @@ def test_odorik_parse_helpers_give_a_finite_number_or_none(value: object) -> Non
     assert moment is None or moment.utcoffset() == timedelta(0)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(value=ANY_VALUE, zone=st.sampled_from(["UTC", "UTC+5", "UTC-5", "UTC+14"]))
 def test_zadarma_parsers_give_a_finite_number_or_a_malformed_error(
     value: object, zone: str
@@ -435,7 +435,7 @@ def test_zadarma_parsers_give_a_finite_number_or_a_malformed_error(
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     text=st.one_of(
         st.text(max_size=40),
