@@ -88,8 +88,12 @@ ensure_uv() {
     fi
     echo "==> installing uv $UV_VERSION under $UV_HOME"
     rm -rf "$UV_HOME"
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
-        --target "$UV_HOME" "uv==$UV_VERSION" 2> >(grep -v "is ignored: it is neither" >&2)
+    # Through a virtualenv's pip: Debian's Python (the 3.14 root filesystem) has none.
+    "$PYTHON" -m venv "$UV_HOME/bootstrap"
+    "$UV_HOME/bootstrap/bin/python" -m pip install --quiet --disable-pip-version-check \
+        --no-warn-script-location --target "$UV_HOME" "uv==$UV_VERSION" \
+        2> >(grep -v "is ignored: it is neither" >&2)
+    rm -rf "$UV_HOME/bootstrap"
 }
 
 ensure_venv() {
