@@ -120,9 +120,10 @@ ensure_venv() {
     "$UV" pip install --quiet --python "$VENV/bin/python" "${resolve[@]}" --no-deps \
         "homeassistant==$HA_VERSION"
     constraints="$VENV/telco-ha-constraints.txt"
-    "$VENV/bin/python" -c 'import pathlib, sys, homeassistant
-pathlib.Path(sys.argv[1]).write_text(
-    (pathlib.Path(homeassistant.__file__).parent / "package_constraints.txt").read_text())
+    # Found, not imported: the package imports its dependencies, not installed yet.
+    "$VENV/bin/python" -c 'import importlib.util, pathlib, sys
+package = pathlib.Path(importlib.util.find_spec("homeassistant").origin).parent
+pathlib.Path(sys.argv[1]).write_text((package / "package_constraints.txt").read_text())
 ' "$constraints"
     "$UV" pip install --quiet --compile-bytecode --python "$VENV/bin/python" "${resolve[@]}" \
         -c "$constraints" \
