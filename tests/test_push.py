@@ -546,6 +546,61 @@ async def test_a_url_gone_at_zadarma_is_repaired(
     assert push_issues(hass) == []
 
 
+async def start_push_fix(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> tuple[Any, dict[str, Any]]:
+    """Let Zadarma drop our URL, reload so the issue is raised, and start its fix."""
+    entry_data = dict(entry.data)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert push_issues(hass) == ["push_broken_not_registered"]
+    assert dict(entry.data) == entry_data
+    client = await hass_client()
+    issue_id = next(
+        issue_id for (_, issue_id) in ir.async_get(hass).issues if issue_id.startswith(ISSUE_KIND)
+    )
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": "telco", "issue_id": issue_id}
+    )
+    return client, await response.json()
+
+
+async def test_a_repair_that_fails_at_zadarma_shows_why_and_keeps_the_issue(
+    hass: HomeAssistant,
+    pushing: MockConfigEntry,
+    simulator: SimulatorServer,
+    zadarma: ZadarmaSimulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    zadarma.demo.callinfo_url = ""
+    client, flow = await start_push_fix(hass, pushing, hass_client)
+    assert flow["step_id"] == "confirm"
+    simulator.control.faults["zadarma"].outage = True
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    result = await response.json()
+    assert result["type"] == "form"
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert zadarma.demo.callinfo_url == ""
+    assert push_issues(hass) == ["push_broken_not_registered"]
+
+
+async def test_a_repair_of_an_account_not_loaded_is_aborted(
+    hass: HomeAssistant,
+    pushing: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    zadarma.demo.callinfo_url = ""
+    client, flow = await start_push_fix(hass, pushing, hass_client)
+    assert flow["step_id"] == "confirm"
+    assert await hass.config_entries.async_unload(pushing.entry_id)
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    result = await response.json()
+    assert result["type"] == "abort"
+    assert result["reason"] == "entry_not_loaded"
+    assert zadarma.demo.callinfo_url == ""
+
+
 async def test_a_registration_that_cannot_be_checked_raises_no_issue(
     hass: HomeAssistant,
     pushing: MockConfigEntry,
