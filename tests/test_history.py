@@ -343,6 +343,44 @@ async def test_removal_keeps_the_statistics_and_offers_to_clear_them(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
+async def test_removing_an_account_without_history_raises_no_issue(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+) -> None:
+    """No call was ever made: there are no statistics to keep, so nothing to offer."""
+    simulator.app[ZADARMA_KEY].demo.calls.clear()
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    assert await _rows(recorder_mock, hass, {ZADARMA_COST}) == {}
+    assert await hass.config_entries.async_remove(zadarma_entry.entry_id)
+    await _settle(hass)
+    assert [key for key in ir.async_get(hass).issues if key[0] == DOMAIN] == []
+
+
+async def test_statistics_cleared_meanwhile_are_imported_again_from_the_start(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    """The kept progress is only taken up while the recorder still has the sums it says."""
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+    assert await hass.config_entries.async_unload(odorik_entry.entry_id)
+    await _settle(hass)
+    # Cleared in the developer tools while the account was not loaded.
+    recorder_mock.async_clear_statistics([COST])
+    await _settle(hass)
+    assert await _rows(recorder_mock, hass, {COST}) == {}
+
+    assert await hass.config_entries.async_setup(odorik_entry.entry_id)
+    await _settle(hass)
+    expected = _odorik_expected(simulator)
+    _assert_equal(await _rows(recorder_mock, hass, set(expected)), expected)
+
+
 async def test_more_months_import_further_back(
     recorder_mock: Recorder,
     hass: HomeAssistant,
