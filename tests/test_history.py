@@ -381,6 +381,27 @@ async def test_statistics_cleared_meanwhile_are_imported_again_from_the_start(
     _assert_equal(await _rows(recorder_mock, hass, set(expected)), expected)
 
 
+async def test_credentials_revoked_during_the_backfill_stop_it_quietly(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No retry with refused credentials, no warning: reauthentication takes it from there."""
+    route = "zadarma GET /v1/statistics/"
+    simulator.inject("zadarma", "revoke", endpoint="GET */statistics")
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    assert simulator.control.counts[route] == 1
+    assert await _rows(recorder_mock, hass, {ZADARMA_COST}) == {}
+    assert not [
+        record
+        for record in caplog.records
+        if record.name.startswith("custom_components.telco") and record.levelno >= logging.WARNING
+    ]
+
+
 async def test_more_months_import_further_back(
     recorder_mock: Recorder,
     hass: HomeAssistant,
