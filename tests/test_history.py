@@ -21,6 +21,7 @@ from homeassistant.components.repairs import DOMAIN as REPAIRS_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -354,6 +355,11 @@ async def test_removing_an_account_without_history_raises_no_issue(
     await setup_entry(hass, zadarma_entry)
     await _settle(hass)
     assert await _rows(recorder_mock, hass, {ZADARMA_COST}) == {}
+    # The progress kept holds no sums: the recorder has all it says, nothing is read again.
+    before = simulator.control.counts["zadarma GET /v1/statistics/"]
+    assert await hass.config_entries.async_reload(zadarma_entry.entry_id)
+    await _settle(hass)
+    assert simulator.control.counts["zadarma GET /v1/statistics/"] - before <= 1
     assert await hass.config_entries.async_remove(zadarma_entry.entry_id)
     await _settle(hass)
     assert [key for key in ir.async_get(hass).issues if key[0] == DOMAIN] == []
@@ -400,6 +406,37 @@ async def test_credentials_revoked_during_the_backfill_stop_it_quietly(
         for record in caplog.records
         if record.name.startswith("custom_components.telco") and record.levelno >= logging.WARNING
     ]
+
+
+async def test_a_new_zadarma_call_is_added_to_the_imported_sums(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The poll that tells a new call starts an import of it: its cost is added once."""
+    account = simulator.app[ZADARMA_KEY].demo
+    zadarma = simulator.app[ZADARMA_KEY]
+    zadarma.clock = lambda: time.monotonic()  # the frozen clock: its limit counts minutes
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    for _ in range(16):  # a year in windows of 28 days, one request a minute
+        await advance(hass, freezer, timedelta(minutes=1))
+    await _settle(hass)
+    account.add_call(
+        from_="48221234567", to="48601234567", billseconds=60, cost=0.5, callstart=dt_util.utcnow()
+    )
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(minutes=1))
+        await _settle(hass)
+    start = months_before(NOW, 12)
+    total = sum(call.billcost for call in account.calls if start <= call.callstart)
+    assert total > 0.5
+    last = await recorder_mock.async_add_executor_job(
+        get_last_statistics, hass, 1, ZADARMA_COST, True, {"sum"}
+    )
+    assert last[ZADARMA_COST][0]["sum"] == pytest.approx(total)
 
 
 async def test_more_months_import_further_back(
