@@ -439,6 +439,29 @@ async def test_a_new_zadarma_call_is_added_to_the_imported_sums(
     assert last[ZADARMA_COST][0]["sum"] == pytest.approx(total)
 
 
+async def test_a_second_fix_of_kept_statistics_finds_nothing_left_to_clear(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The fix opened twice (two browser tabs): the second one ends as done, clearing nothing."""
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+    assert await hass.config_entries.async_remove(odorik_entry.entry_id)
+    await _settle(hass)
+    client = await hass_client()
+    issue = {"handler": DOMAIN, "issue_id": "statistics_kept_odorik_1234567"}
+    flows = [await (await client.post("/api/repairs/issues/fix", json=issue)).json() for _ in "ab"]
+    for flow in flows:
+        response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+        assert (await response.json())["type"] == "create_entry"
+        await _settle(hass)
+    assert await _rows(recorder_mock, hass, {COST, DURATION, DATA_081, DATA_082}) == {}
+
+
 async def test_more_months_import_further_back(
     recorder_mock: Recorder,
     hass: HomeAssistant,
