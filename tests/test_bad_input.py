@@ -377,6 +377,13 @@ async def test_the_longest_sip_uri_is_routed_and_shown(
             "date_of_birth",
             "invalid_date",
         ),
+        # A lone surrogate is no date, and no request could carry it.
+        (
+            "create_document_group",
+            {**PERSON, "date_of_birth": "1990-02-03\ud800"},
+            "date_of_birth",
+            "invalid_date",
+        ),
         ("create_document_group", {**PERSON, "salutation": "dr"}, "salutation", "invalid_choice"),
         ("create_document_group", {**PERSON, "city": "Kraków\r\n"}, "city", "invalid_text"),
         ("create_document_group", {**PERSON, "phone": "+48 12\x1f345"}, "phone", "invalid_text"),

@@ -744,6 +744,26 @@ async def test_odorik_line_is_not_taken_for_an_account_while_lines_fail(
     assert result["result"].unique_id == f"odorik_line_{ODORIK_LINE}"
 
 
+async def test_odorik_line_is_not_taken_for_an_account_when_odorik_errs_listing_lines(
+    hass: HomeAssistant, simulator: SimulatorServer
+) -> None:
+    """Only Odorik's refusal to list lines says the login may not; another error is shown."""
+    simulator.inject("odorik", "text_error", endpoint="GET /lines.json", count=1)
+    result = await start_operator_step(hass, "odorik")
+    line_input = odorik_input(simulator.odorik_url, user=ODORIK_LINE, password=ODORIK_LINE_PASSWORD)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], line_input)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], line_input)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"odorik_line_{ODORIK_LINE}"
+
+
 async def test_zadarma_reauth_while_rate_limited(
     hass: HomeAssistant, simulator: SimulatorServer, zadarma_entry: MockConfigEntry
 ) -> None:

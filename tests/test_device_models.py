@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.telco.model.descriptions import device_model
 from tests.common import FROZEN_NOW, devices_of, setup_entry
 from tests.simulator import SimulatorServer
+from tests.simulator.odorik import odorik_simulator
 
 MODELS = {
     "en": {
@@ -73,3 +74,26 @@ async def test_undocumented_kind_and_missing_key(
     kind = device_model(hass, "model_public_number_kind", "Public number ({kind})", kind="xyz")
     assert kind == "Veřejné číslo (xyz)"
     assert device_model(hass, "model_nonexistent", "Fallback {x}", x="1") == "Fallback 1"
+
+
+async def test_public_numbers_of_no_kind_or_an_undocumented_kind(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """Odorik may leave the kind out or name one it does not document: both are shown."""
+    hass.config.language = "cs"
+    numbers = odorik_simulator(simulator).public_numbers
+    numbers["00420533533533"].type = ""
+    numbers["00420910110910"].type = "tollfree"
+    await setup_entry(hass, odorik_entry)
+    models = {device["name"]: device["model"] for device in devices_of(hass, odorik_entry)}
+    assert models["+420 533 533 533"] == "Veřejné číslo"
+    assert models["+420 910 110 910"] == "Veřejné číslo (tollfree)"
+
+
+async def test_a_translation_needing_a_placeholder_not_given_falls_back(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """A model is never left with a ``{kind}`` unfilled, nor raises: the default is shown."""
+    hass.config.language = "cs"
+    await setup_entry(hass, odorik_entry)
+    assert device_model(hass, "model_public_number_kind", "Public number") == "Public number"

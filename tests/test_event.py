@@ -443,6 +443,44 @@ async def test_zadarma_calls_fire_once_each_without_replaying_history(
     assert len(fired) == 3
 
 
+async def test_zadarma_takes_up_a_cursor_kept_before_push(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An earlier version kept each told call as its start only: none is told again."""
+    zadarma = simulator.app[ZADARMA_KEY].demo
+    now = dt_util.utcnow()
+    told = zadarma.add_call(
+        from_="420777123456", to="48221234567", callstart=now - timedelta(minutes=3)
+    )
+    hass_storage["telco.calls.zadarma_453101"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "telco.calls.zadarma_453101",
+        "data": {
+            "since": (now - timedelta(hours=1)).isoformat(),
+            "read_until": (now - timedelta(minutes=2)).isoformat(),
+            "seen": {f"incoming:{told.id}": told.callstart.isoformat()},
+        },
+    }
+    new = zadarma.add_call(
+        from_="420608000111", to="48221234567", callstart=now - timedelta(seconds=30)
+    )
+    fired = listen_for_events(hass, ZADARMA_EVENT)
+    await setup_entry(hass, zadarma_entry)
+    await advance(hass, freezer, ZADARMA_POLL)
+    assert [event["source_number"] for event in fired] == [new.from_]
+    # Kept again in this version's form; who was on the other end was never kept.
+    seen = hass_storage["telco.calls.zadarma_453101"]["data"]["seen"]
+    assert seen[f"incoming:{told.id}"] == {
+        "start": told.callstart.isoformat(),
+        "parties": [],
+    }
+
+
 @pytest.mark.parametrize("operator", ["odorik", "zadarma"])
 async def test_a_call_in_the_second_of_the_first_start_is_told(
     hass: HomeAssistant,

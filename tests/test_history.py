@@ -21,6 +21,7 @@ from homeassistant.components.repairs import DOMAIN as REPAIRS_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -341,6 +342,124 @@ async def test_removal_keeps_the_statistics_and_offers_to_clear_them(
     await _settle(hass)
     assert await _rows(recorder_mock, hass, {COST, DURATION, DATA_081, DATA_082}) == {}
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_removing_an_account_without_history_raises_no_issue(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+) -> None:
+    """No call was ever made: there are no statistics to keep, so nothing to offer."""
+    simulator.app[ZADARMA_KEY].demo.calls.clear()
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    assert await _rows(recorder_mock, hass, {ZADARMA_COST}) == {}
+    # The progress kept holds no sums: the recorder has all it says, nothing is read again.
+    before = simulator.control.counts["zadarma GET /v1/statistics/"]
+    assert await hass.config_entries.async_reload(zadarma_entry.entry_id)
+    await _settle(hass)
+    assert simulator.control.counts["zadarma GET /v1/statistics/"] - before <= 1
+    assert await hass.config_entries.async_remove(zadarma_entry.entry_id)
+    await _settle(hass)
+    assert [key for key in ir.async_get(hass).issues if key[0] == DOMAIN] == []
+
+
+async def test_statistics_cleared_meanwhile_are_imported_again_from_the_start(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+) -> None:
+    """The kept progress is only taken up while the recorder still has the sums it says."""
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+    assert await hass.config_entries.async_unload(odorik_entry.entry_id)
+    await _settle(hass)
+    # Cleared in the developer tools while the account was not loaded.
+    recorder_mock.async_clear_statistics([COST])
+    await _settle(hass)
+    assert await _rows(recorder_mock, hass, {COST}) == {}
+
+    assert await hass.config_entries.async_setup(odorik_entry.entry_id)
+    await _settle(hass)
+    expected = _odorik_expected(simulator)
+    _assert_equal(await _rows(recorder_mock, hass, set(expected)), expected)
+
+
+async def test_credentials_revoked_during_the_backfill_stop_it_quietly(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No retry with refused credentials, no warning: reauthentication takes it from there."""
+    route = "zadarma GET /v1/statistics/"
+    simulator.inject("zadarma", "revoke", endpoint="GET */statistics")
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    assert simulator.control.counts[route] == 1
+    assert await _rows(recorder_mock, hass, {ZADARMA_COST}) == {}
+    assert not [
+        record
+        for record in caplog.records
+        if record.name.startswith("custom_components.telco") and record.levelno >= logging.WARNING
+    ]
+
+
+async def test_a_new_zadarma_call_is_added_to_the_imported_sums(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The poll that tells a new call starts an import of it: its cost is added once."""
+    account = simulator.app[ZADARMA_KEY].demo
+    zadarma = simulator.app[ZADARMA_KEY]
+    zadarma.clock = lambda: time.monotonic()  # the frozen clock: its limit counts minutes
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    for _ in range(16):  # a year in windows of 28 days, one request a minute
+        await advance(hass, freezer, timedelta(minutes=1))
+    await _settle(hass)
+    account.add_call(
+        from_="48221234567", to="48601234567", billseconds=60, cost=0.5, callstart=dt_util.utcnow()
+    )
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(minutes=1))
+        await _settle(hass)
+    start = months_before(NOW, 12)
+    total = sum(call.billcost for call in account.calls if start <= call.callstart)
+    assert total > 0.5
+    last = await recorder_mock.async_add_executor_job(
+        get_last_statistics, hass, 1, ZADARMA_COST, True, {"sum"}
+    )
+    assert last[ZADARMA_COST][0]["sum"] == pytest.approx(total)
+
+
+async def test_a_second_fix_of_kept_statistics_finds_nothing_left_to_clear(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The fix opened twice (two browser tabs): the second one ends as done, clearing nothing."""
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+    assert await hass.config_entries.async_remove(odorik_entry.entry_id)
+    await _settle(hass)
+    client = await hass_client()
+    issue = {"handler": DOMAIN, "issue_id": "statistics_kept_odorik_1234567"}
+    flows = [await (await client.post("/api/repairs/issues/fix", json=issue)).json() for _ in "ab"]
+    for flow in flows:
+        response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+        assert (await response.json())["type"] == "create_entry"
+        await _settle(hass)
+    assert await _rows(recorder_mock, hass, {COST, DURATION, DATA_081, DATA_082}) == {}
 
 
 async def test_more_months_import_further_back(

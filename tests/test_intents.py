@@ -216,6 +216,24 @@ async def test_data_usage_of_one_sim_card_and_only_exposed_ones(
     assert "799 082" not in speech(await ask(hass, "TelcoGetDataUsage"))
 
 
+async def test_data_usage_without_an_exposed_sim_card_is_refused(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    zadarma_entry: MockConfigEntry,
+) -> None:
+    """Zadarma has no SIM cards, Odorik's are hidden: there is nothing to tell."""
+    await loaded(hass, zadarma_entry, "balance")
+    await loaded(hass, odorik_entry, "balance")
+    response = await ask(hass, "TelcoGetDataUsage", "en")
+    assert refusal(response) == "No phone account is exposed to Assist for this."
+
+    expose(hass, odorik_entry, f"{SIM_2}_data_used")
+    used = month_megabytes(simulator, SIM_2)
+    response = await ask(hass, "TelcoGetDataUsage", "en")
+    assert speech(response) == f"SIM +420 799 799 082 used {used} MB this month."
+
+
 async def test_data_usage_in_gigabytes(
     hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
 ) -> None:

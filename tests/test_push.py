@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+import sys
+from types import ModuleType
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -337,6 +339,145 @@ async def test_a_failed_url_check_changes_nothing(
     assert CONF_WEBHOOK_ID not in zadarma_entry.data
 
 
+async def test_a_replacement_confirmed_but_failing_the_url_check_keeps_the_foreign_url(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+) -> None:
+    """The confirmation step shows Zadarma's failed check, and nothing is replaced."""
+    foreign = "https://crm.example.com/zadarma"
+    zadarma.demo.callinfo_url = foreign
+    await hass.config.async_update(external_url="http://127.0.0.1:9")
+    await setup_entry(hass, zadarma_entry)
+    result = await hass.config_entries.options.async_init(zadarma_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_PUSH_EVENTS: True}
+    )
+    assert result["step_id"] == "replace_url"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "replace_url"
+    assert result["errors"] == {"base": "url_check_failed"}
+    assert zadarma.demo.callinfo_url == foreign
+    assert CONF_WEBHOOK_ID not in zadarma_entry.data
+    assert CONF_PUSH_EVENTS not in zadarma_entry.options
+
+
+async def test_with_home_assistant_cloud_zadarma_pushes_to_the_cloudhook(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    external_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cloud subscription gives the URL (not the external URL), and is asked to drop it.
+
+    Nabu Casa's relay is the network boundary here: its cloudhook URL is stood in for
+    by the loopback address of our own webhook, which Zadarma's check then reaches.
+    """
+    await hass.config.async_update(external_url="https://nowhere.invalid")
+    hass.config.components.add("cloud")
+    created: list[str] = []
+    deleted: list[str] = []
+
+    async def cloudhook(hass: HomeAssistant, webhook_id: str) -> str:
+        created.append(webhook_id)
+        return f"{external_url}/api/webhook/{webhook_id}"
+
+    async def delete(hass: HomeAssistant, webhook_id: str) -> None:
+        deleted.append(webhook_id)
+
+    # Home Assistant's cloud integration as our code sees it (it cannot be imported
+    # in every test environment: its camera dependency needs turbojpeg).
+    cloud = ModuleType("homeassistant.components.cloud")
+    cloud.async_active_subscription = lambda hass: True  # type: ignore[attr-defined]
+    cloud.async_get_or_create_cloudhook = cloudhook  # type: ignore[attr-defined]
+    cloud.async_delete_cloudhook = delete  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "homeassistant.components.cloud", cloud)
+
+    await setup_entry(hass, zadarma_entry)
+    result = await set_push(hass, zadarma_entry, True)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    webhook_id = zadarma_entry.data[CONF_WEBHOOK_ID]
+    assert created == [webhook_id]
+    assert zadarma.demo.callinfo_url == f"{external_url}/api/webhook/{webhook_id}"
+    assert zadarma.demo.webhooks_url == zadarma.demo.callinfo_url
+
+    result = await set_push(hass, zadarma_entry, False)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert deleted == [webhook_id]
+    assert zadarma.demo.callinfo_url == ""
+    assert webhook_id not in hass.data.get("webhook", {})
+
+
+async def test_push_turned_on_while_the_entry_is_not_loaded_is_taken_once_it_is(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    external_url: str,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Zadarma's pushes are answered meanwhile, and told only by the loaded entry."""
+    freezer.move_to(FROZEN_NOW)
+    zadarma_entry.add_to_hass(hass)
+    assert zadarma_entry.state is ConfigEntryState.NOT_LOADED
+    result = await set_push(hass, zadarma_entry, True)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert zadarma.demo.callinfo_url == zadarma_entry.data[CONF_PUSH_URL]
+    ring = {
+        "event": "NOTIFY_START",
+        "caller_id": CALLER,
+        "called_did": OUR_NUMBER,
+        "call_start": start_of(dt_util.utcnow()),
+    }
+    assert await pushed(hass, zadarma, {**ring, "pbx_call_id": "in_early"}) == 200
+
+    await setup_entry(hass, zadarma_entry)
+    fired = listen_for_events(hass, EVENT)
+    assert await pushed(hass, zadarma, {**ring, "pbx_call_id": "in_late"}) == 200
+    assert [(event["event_type"], event["call_id"]) for event in fired] == [("ringing", "in_late")]
+
+
+async def test_a_push_finds_its_account_among_the_others(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    zadarma_entry: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    external_url: str,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An Odorik account set up first takes nothing of Zadarma's push."""
+    freezer.move_to(FROZEN_NOW)
+    await setup_entry(hass, odorik_entry)
+    await setup_entry(hass, zadarma_entry)
+    assert (await set_push(hass, zadarma_entry, True))["type"] is FlowResultType.CREATE_ENTRY
+    fired = listen_for_events(hass, EVENT)
+    ring = {
+        "event": "NOTIFY_START",
+        "pbx_call_id": "in_4",
+        "caller_id": CALLER,
+        "called_did": OUR_NUMBER,
+        "call_start": start_of(dt_util.utcnow()),
+    }
+    assert await pushed(hass, zadarma, ring) == 200
+    assert [event["event_type"] for event in fired] == ["ringing"]
+
+
+async def test_turning_push_off_keeps_a_call_url_someone_else_took(
+    hass: HomeAssistant, pushing: MockConfigEntry, zadarma: ZadarmaSimulator
+) -> None:
+    account: ZadarmaAccount = zadarma.demo
+    account.callinfo_url = "https://crm.example.com/calls"
+    result = await set_push(hass, pushing, False)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert account.callinfo_url == "https://crm.example.com/calls"
+    assert account.webhooks_url == ""
+
+
 async def test_turning_push_off_removes_our_url_only_while_it_is_ours(
     hass: HomeAssistant, pushing: MockConfigEntry, zadarma: ZadarmaSimulator
 ) -> None:
@@ -402,6 +543,77 @@ async def test_a_url_gone_at_zadarma_is_repaired(
     assert (await response.json())["type"] == "create_entry"
     await hass.async_block_till_done()
     assert zadarma.demo.callinfo_url == ours
+    assert push_issues(hass) == []
+
+
+async def start_push_fix(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> tuple[Any, dict[str, Any]]:
+    """Let Zadarma drop our URL, reload so the issue is raised, and start its fix."""
+    entry_data = dict(entry.data)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert push_issues(hass) == ["push_broken_not_registered"]
+    assert dict(entry.data) == entry_data
+    client = await hass_client()
+    issue_id = next(
+        issue_id for (_, issue_id) in ir.async_get(hass).issues if issue_id.startswith(ISSUE_KIND)
+    )
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": "telco", "issue_id": issue_id}
+    )
+    return client, await response.json()
+
+
+async def test_a_repair_that_fails_at_zadarma_shows_why_and_keeps_the_issue(
+    hass: HomeAssistant,
+    pushing: MockConfigEntry,
+    simulator: SimulatorServer,
+    zadarma: ZadarmaSimulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    zadarma.demo.callinfo_url = ""
+    client, flow = await start_push_fix(hass, pushing, hass_client)
+    assert flow["step_id"] == "confirm"
+    simulator.control.faults["zadarma"].outage = True
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    result = await response.json()
+    assert result["type"] == "form"
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert zadarma.demo.callinfo_url == ""
+    assert push_issues(hass) == ["push_broken_not_registered"]
+
+
+async def test_a_repair_of_an_account_not_loaded_is_aborted(
+    hass: HomeAssistant,
+    pushing: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    zadarma.demo.callinfo_url = ""
+    client, flow = await start_push_fix(hass, pushing, hass_client)
+    assert flow["step_id"] == "confirm"
+    assert await hass.config_entries.async_unload(pushing.entry_id)
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    result = await response.json()
+    assert result["type"] == "abort"
+    assert result["reason"] == "entry_not_loaded"
+    assert zadarma.demo.callinfo_url == ""
+
+
+async def test_a_registration_that_cannot_be_checked_raises_no_issue(
+    hass: HomeAssistant,
+    pushing: MockConfigEntry,
+    simulator: SimulatorServer,
+    zadarma: ZadarmaSimulator,
+) -> None:
+    """Zadarma not answering where it pushes is no sign that push stopped."""
+    zadarma.demo.callinfo_url = ""  # it would raise the issue, were it read
+    simulator.inject("zadarma", "http_500", endpoint="GET */pbx/callinfo")
+    assert await hass.config_entries.async_reload(pushing.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert pushing.state is ConfigEntryState.LOADED
+    assert simulator.control.injections.fired
     assert push_issues(hass) == []
 
 

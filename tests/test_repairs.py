@@ -147,3 +147,27 @@ async def test_issues_are_deleted_with_their_entry(
     await hass.async_block_till_done()
 
     assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is None
+
+
+async def test_fix_of_a_number_gone_from_the_account_is_aborted(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The number was given up between the issue and its fix: nothing is written."""
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    await setup_entry(hass, zadarma_entry)
+    client = await hass_client()
+    flow = await _start_fix(hass, client)
+    assert flow["step_id"] == "confirm"
+
+    account = simulator.app[ZADARMA_KEY].demo
+    gone = account.numbers.pop(NUMBER)
+    await advance(hass, freezer, timedelta(minutes=5))
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    result = await response.json()
+    assert result["type"] == "abort"
+    assert result["reason"] == "entry_not_loaded"
+    assert gone.autorenew is False

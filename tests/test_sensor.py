@@ -10,13 +10,16 @@ import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.telco.const import DOMAIN
 from tests.common import FROZEN_NOW, advance, entities_of, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
+from tests.simulator.zadarma import ZADARMA_KEY
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +68,25 @@ async def test_zadarma_sensors(
 ) -> None:
     await setup_entry(hass, zadarma_entry)
     assert entities_of(hass, zadarma_entry, "sensor") == snapshot
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"), [("", "unknown"), ("reserved_until_2026-12-01", "reserved")]
+)
+async def test_a_number_status_zadarma_leaves_out_is_unknown(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    status: str,
+    shown: str,
+) -> None:
+    simulator.app[ZADARMA_KEY].demo.numbers["442037691880"].status = status
+    await setup_entry(hass, zadarma_entry)
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, "zadarma_453101_442037691880_number_status"
+    )
+    assert entity_id is not None
+    assert hass.states.get(entity_id).state == shown
 
 
 async def test_active_calls_follow_the_operator(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +304,25 @@ async def test_prolong_refused_before_paying_when_the_balance_is_short(
     }
     assert requests_to(simulator, "POST", "direct_numbers/prolong") == 0
     assert account.balance == 10.0
+
+
+async def test_prolong_of_a_number_priced_in_another_currency_is_left_to_zadarma(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    account: ZadarmaAccount,
+) -> None:
+    """EUR and USD are not compared: Zadarma, not a guessed rate, refuses the payment."""
+    account.numbers[LONDON].currency = "EUR"
+    account.balance = 1.0
+    await setup_entry(hass, zadarma_entry)
+    before = account.numbers[LONDON].stop_date
+    await operator_refuses(
+        hass, "prolong_number", zadarma_entry, "Not enough money", number=LONDON, months=2
+    )
+    assert requests_to(simulator, "POST", "direct_numbers/prolong") == 1
+    assert account.numbers[LONDON].stop_date == before
+    assert account.balance == 1.0
 
 
 # -- ordering ----------------------------------------------------------------
@@ -622,6 +642,34 @@ async def test_create_and_update_a_document_group(
         "id_number": "ABC123456",
         "date_of_birth": "1990-04-01",
     }
+
+
+async def test_a_document_group_for_a_direction_code_is_sent_its_id(
+    hass: HomeAssistant, simulator: SimulatorServer, loaded: MockConfigEntry
+) -> None:
+    """Zadarma takes the group's direction by id: a code (pl22, Warsaw) is looked up."""
+    created = await act(hass, "create_document_group", loaded, **PERSON, direction_id="pl22")
+    assert created["group"]["id"] == 1
+    received = simulator.app[ZADARMA_KEY].received
+    body = next(body for method, path, body in reversed(received) if method == "POST")
+    assert body["direction_id"] == "3061"
+    assert requests_to(simulator, "GET", "direct_numbers/country") == 1
+
+
+async def test_a_direction_code_of_two_directions_is_refused_naming_both(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    loaded: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+) -> None:
+    """Two directions share Warsaw's area code: the user is asked to give one's id."""
+    warsaw = zadarma.directions[3061]
+    zadarma.directions[3069] = replace(warsaw, id=3069, name="Warsaw toll-free", is_toll=True)
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, "list_number_directions", loaded, country="PL", direction_id="PL22")
+    assert err.value.translation_key == "direction_code_ambiguous"
+    assert err.value.translation_placeholders["ids"] == "3061, 3069"
+    assert err.value.translation_placeholders["value"] == "pl22"
 
 
 async def test_update_of_a_group_missing_what_zadarma_requires_is_refused(

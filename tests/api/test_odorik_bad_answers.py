@@ -223,6 +223,27 @@ async def test_a_record_that_cannot_be_read_is_skipped_and_reported(
     assert ACCOUNT_PASSWORD not in caplog.text
 
 
+async def test_the_memory_of_unreadable_records_stays_bounded(
+    session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A long-running client forgets the logged ids past 1024, and so may log one again."""
+    caplog.set_level(logging.WARNING)
+    body = json.dumps([call(record_id, date=None) for record_id in range(1, 1026)])
+    async with RawServer({"/calls.json": canned(body)}) as raw:
+        client = raw.client(session)
+        read = await client.read_calls(since_id=0)
+        assert len(read.skipped_ids) == 1025
+        caplog.clear()
+        await client.read_calls(since_id=0)
+    logged = [
+        record.getMessage() for record in caplog.records if "cannot be read" in record.getMessage()
+    ]
+    # The memory holds at most 1024 ids, fewer than these: each is logged again, once.
+    assert len(logged) == 1025
+    assert "(id 1)" in logged[0]
+    assert "(id 1025)" in logged[-1]
+
+
 # -- D7 / D14: paging ---------------------------------------------------------------------
 
 

@@ -375,6 +375,18 @@ async def test_caller_name_validated_before_sending(
     assert zadarma_total(simulator) == 0
 
 
+async def test_unknown_call_notifications_are_refused_before_sending(
+    client: ZadarmaClient, simulator: SimulatorServer, zadarma: ZadarmaSimulator
+) -> None:
+    """A misspelt notification would be ignored by Zadarma: it is refused here instead."""
+    with pytest.raises(TelcoValidationError) as err:
+        await client.set_call_notifications(notify_start=True, notify_ringing=True)
+    assert err.value.reason == "invalid_notification"
+    assert "notify_ringing" in str(err.value)
+    assert zadarma_total(simulator) == 0
+    assert not any(zadarma.demo.notifications.values())
+
+
 async def test_caller_name_of_30_characters(client: ZadarmaClient) -> None:
     assert await client.set_caller_name(DEMO_NUMBER_EXPIRING, "A" * 30) == "A" * 30
 

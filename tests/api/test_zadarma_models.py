@@ -41,7 +41,7 @@ def test_parse_bool(value: object, expected: bool) -> None:
     assert parse_bool(value) is expected
 
 
-@pytest.mark.parametrize("value", ["maybe", None, [1]])
+@pytest.mark.parametrize("value", ["maybe", None, [1], float("nan"), float("inf")])
 def test_parse_bool_refuses_garbage(value: object) -> None:
     with pytest.raises(ValueError, match="not a flag"):
         parse_bool(value)
@@ -159,6 +159,8 @@ def test_small_models() -> None:
         ({"id": None}, ValueError),
         ({"id": "1", "lines": True}, TypeError),
         ({"id": "1", "lines": "many"}, ValueError),
+        ({"id": "1", "lines": float("nan")}, ValueError),
+        ({"id": "1", "lines": float("inf")}, ValueError),
     ],
 )
 def test_strict_where_it_matters(data: dict[str, object], error: type[Exception]) -> None:

@@ -103,3 +103,17 @@ def test_sms_and_settings() -> None:
     )
     assert settings.url == ""
     assert settings.enabled == {"notify_start": True, "notify_end": False}
+
+
+def test_an_event_zadarma_does_not_sign_is_never_taken() -> None:
+    """An unknown event has no signed fields: no signature makes it taken."""
+    unknown = {**START, "event": "NOTIFY_TRANSFER"}
+    assert notification_signature(unknown, SECRET) is None
+    assert not is_signed(unknown, HEX_SIGNATURE, SECRET)
+    assert not is_signed(unknown, "", SECRET)
+
+
+@pytest.mark.parametrize("flags", [["notify_start"], "notify_start", 1])
+def test_settings_whose_flags_are_no_object_are_refused(flags: object) -> None:
+    with pytest.raises(TypeError, match="notifications is not an object"):
+        PushSettings.from_dict({"url": "", "notifications": flags}, "notifications")

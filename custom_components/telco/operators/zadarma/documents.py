@@ -46,10 +46,9 @@ def _group_values(given: Fields) -> dict[str, str | int]:
         if name not in given:
             continue
         value = given[name]
+        # Text or a date: the direction (the one number) is resolved by the caller.
         if isinstance(value, date):
             values[name] = value.isoformat()
-        elif isinstance(value, int):
-            values[name] = value
         else:
             values[name] = str(value).strip()
     if "email" in values and not _EMAIL.fullmatch(str(values["email"])):
