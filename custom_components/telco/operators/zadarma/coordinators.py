@@ -108,7 +108,8 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
     async def _async_read_statuses_due(self, _now: datetime) -> None:
         """Read the share of SIP lines' statuses due: a tenth, those read longest ago."""
         account: ZadarmaAccount | None = self.data
-        if account is None or not account.sips:
+        # No turn while the account poll fails (refused credentials stop it, and these).
+        if account is None or not account.sips or not self.last_update_success:
             return
         turns = max(round(self.interval / SIP_STATUS_INTERVAL), 1)
         share = -(-len(account.sips) // turns)
@@ -124,7 +125,9 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
                 # status stays shown meanwhile.
                 LOGGER.debug("Reading a SIP line's status failed: %s", answer)
                 if isinstance(answer, TelcoAuthenticationError):
-                    self.config_entry.async_start_reauth(self.hass)
+                    # The account poll asks again now, and fails (and reauthenticates) once.
+                    await self.async_request_refresh()
+                    return
                 continue
             read[sip_id] = answer.is_online
             self.status_read[sip_id] = now
