@@ -46,7 +46,9 @@ async def test_sip_online_follows_registration(
 
     account = simulator.app[ZADARMA_KEY].accounts["1c64dee7ee7638e3a507"]
     account.sips["100002"].online = True
-    await advance(hass, freezer, timedelta(minutes=5))
+    # Each line's status is read in turns (here one line a turn), within 5 minutes.
+    for _ in range(2):
+        await advance(hass, freezer, timedelta(minutes=2.5))
     assert hass.states.get(entity_id).state == STATE_ON
 
     del account.sips["100002"]

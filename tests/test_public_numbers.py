@@ -72,6 +72,12 @@ async def test_line_login_shows_its_own_numbers_beside_those_it_may_not_read(
     assert [item["public_number"] for item in response["public_numbers"]] == [OWN]
 
 
+async def _hour(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Run the routing polls of an hour, one every 15 minutes."""
+    for _ in range(4):
+        await advance(hass, freezer, timedelta(minutes=15))
+
+
 async def test_number_turning_unreadable_is_unavailable_and_keeps_its_device(
     hass: HomeAssistant,
     simulator: SimulatorServer,
@@ -86,14 +92,15 @@ async def test_number_turning_unreadable_is_unavailable_and_keeps_its_device(
     odorik.public_numbers[OWN].line = 403367
     odorik.public_numbers[OTHERS].line = LINE
 
-    await advance(hass, freezer, timedelta(minutes=15))
+    # Each number's routing is read once an hour (the list every 15 minutes).
+    await _hour(hass, freezer)
     assert hass.states.get(OWN_ROUTING).state == STATE_UNAVAILABLE
     await advance(hass, freezer, timedelta(hours=25))
     assert device_with(hass, line_entry, _number_device(line_entry, OWN)) == device
     assert er.async_get(hass).async_get(OWN_ROUTING) is not None
 
     odorik.public_numbers[OWN].line = LINE
-    await advance(hass, freezer, timedelta(minutes=15))
+    await _hour(hass, freezer)
     assert hass.states.get(OWN_ROUTING).state == "2"
 
 
@@ -107,7 +114,7 @@ async def test_other_failures_of_one_number_still_fail_the_poll(
     await setup_entry(hass, odorik_entry)
     simulator.control.faults["odorik"].failing = [f"GET /public_numbers/{OTHERS}/routes.json"]
 
-    await advance(hass, freezer, timedelta(minutes=15))
+    await _hour(hass, freezer)  # the poll that reads it within the hour fails, and those after
 
     assert not odorik_entry.runtime_data.routing.last_update_success
     assert hass.states.get(OWN_ROUTING).state == STATE_UNAVAILABLE

@@ -8,6 +8,7 @@ or logs; errors are described by method and path only.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 import csv
 from dataclasses import dataclass
@@ -70,6 +71,9 @@ MAX_PAGE_SIZE: Final = 2000
 MAX_PAGES: Final = 50
 # How many unreadable call records are remembered, to log each once.
 _UNREADABLE_MEMORY: Final = 1024
+# Requests in flight at once: those a poll sends together go out together (one round
+# trip), below Home Assistant's 100 connections per host.
+MAX_CONCURRENT_REQUESTS: Final = 30
 AUTH_TOKENS: Final = frozenset({"authentication_required", "authentication_failed"})
 
 _PLAIN_ERROR = re.compile(r"^errors?(?:\s+(?P<token>\S+)(?:\s+(?P<detail>.*))?)?$", re.DOTALL)
@@ -316,6 +320,7 @@ class OdorikClient:
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         # Ids of unreadable call records already logged (None: those without an id).
         self._unreadable: set[int | None] = set()
+        self._in_flight = asyncio.Semaphore(MAX_CONCURRENT_REQUESTS)
 
     def __repr__(self) -> str:
         """Describe the client without its password."""
@@ -347,16 +352,19 @@ class OdorikClient:
         url = self._base_url + path
         failure: str
         try:
-            async with self._session.request(
-                method,
-                url,
-                params=values if method == "GET" else None,
-                data=None if method == "GET" else values,
-                timeout=self._timeout,
-                # A redirect would carry the credentials (in the query, or in a form
-                # re-sent on 307/308) to wherever it points.
-                allow_redirects=False,
-            ) as response:
+            async with (
+                self._in_flight,
+                self._session.request(
+                    method,
+                    url,
+                    params=values if method == "GET" else None,
+                    data=None if method == "GET" else values,
+                    timeout=self._timeout,
+                    # A redirect would carry the credentials (in the query, or in a form
+                    # re-sent on 307/308) to wherever it points.
+                    allow_redirects=False,
+                ) as response,
+            ):
                 status = response.status
                 headers = response.headers.copy()
                 body = await response.read()

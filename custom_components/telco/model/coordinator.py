@@ -184,6 +184,11 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
         )
         self.client = client
 
+    async def async_refresh_item(self, item: str) -> None:
+        """Read ``item`` now (``update_entity`` of one of its entities); by default, poll."""
+        del item  # most coordinators read all their items in one request
+        await self.async_request_refresh()
+
     async def async_ask[R](self, request: Awaitable[R]) -> R:
         """Ask the operator something on a user's behalf, translating its errors.
 

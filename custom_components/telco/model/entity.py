@@ -106,6 +106,13 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
                 subject_coordinator.async_add_listener(self._handle_coordinator_update)
             )
 
+    @override
+    async def async_update(self) -> None:
+        """Read this entity's item now (``update_entity``): its coordinator may read it alone."""
+        if not self.enabled:
+            return
+        await self.coordinator.async_refresh_item(self.item)
+
     @property
     @override
     def available(self) -> bool:

@@ -85,13 +85,14 @@ async def _identify(client: OdorikClient, data: Mapping[str, Any]) -> AccountIde
 def _start(
     hass: HomeAssistant, entry: TelcoConfigEntry, client: OdorikClient, account_device_id: str
 ) -> Data:
+    account = OdorikAccountCoordinator(hass, entry, client)
     return OdorikRuntimeData(
         operator=ODORIK,
         account_device_id=account_device_id,
         client=client,
-        account=OdorikAccountCoordinator(hass, entry, client),
+        account=account,
         active_calls=OdorikActiveCallsCoordinator(hass, entry, client),
-        calls=OdorikCallsCoordinator(hass, entry, client),
+        calls=OdorikCallsCoordinator(hass, entry, client, on_records=account.async_calls_recorded),
         mobile_data=OdorikMobileDataCoordinator(hass, entry, client),
         routing=OdorikRoutingCoordinator(hass, entry, client),
     )

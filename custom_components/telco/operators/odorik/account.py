@@ -24,7 +24,10 @@ from ...model.coordinator import TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry
 from .options import roaming_off
 
-# The balance, SIM cards and statistics change when the user acts.
+# The balance, SIM cards and statistics change when the user acts. This month's call
+# statistics and missed calls change only when a record enters the call history, which
+# the calls coordinator reads every 30 s: they are read when it saw a record since
+# their last read, at a new Prague month, at setup and after a failed poll.
 ACCOUNT_INTERVAL: Final = timedelta(minutes=5)
 
 
@@ -69,17 +72,40 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
         # SIM cards a change was sent to whose answer was lost and that were not read
         # since: the client reads such a card afresh before the next change.
         self._unsure: set[str] = set()
+        # Whether a call record may have changed the statistics since they were read.
+        self.statistics_stale = True
+
+    @callback
+    def async_calls_recorded(self) -> None:
+        """Note that the call history has new records: the next poll reads the statistics."""
+        self.statistics_stale = True
 
     @map_client_errors
     async def _async_update_data(self) -> OdorikAccount:
         now = dt_util.utcnow()
         start = month_start(now)
-        balance, sim_cards, statistics, missed = await asyncio.gather(
-            self.client.get_balance(),
-            self._fetch_sim_cards(),
-            self.client.get_call_statistics(start=start, end=now),
-            self.client.get_missed_calls(start=start, end=now),
-        )
+        last: OdorikAccount | None = self.data
+        if last is not None and last.month == start and not self.statistics_stale:
+            try:
+                balance, sim_cards = await asyncio.gather(
+                    self.client.get_balance(), self._fetch_sim_cards()
+                )
+            except BaseException:
+                self.statistics_stale = True  # a failed poll reads everything next time
+                raise
+            return replace(last, balance=balance, sim_cards=sim_cards)
+        # Cleared before the read: a record seen while it runs marks them again.
+        self.statistics_stale = False
+        try:
+            balance, sim_cards, statistics, missed = await asyncio.gather(
+                self.client.get_balance(),
+                self._fetch_sim_cards(),
+                self.client.get_call_statistics(start=start, end=now),
+                self.client.get_missed_calls(start=start, end=now),
+            )
+        except BaseException:
+            self.statistics_stale = True
+            raise
         return OdorikAccount(
             balance=balance,
             sim_cards=sim_cards,

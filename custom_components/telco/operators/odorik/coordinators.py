@@ -8,7 +8,7 @@ told (``since_id``).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final, override
@@ -222,6 +222,18 @@ class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, Odor
 
     interval = ACTIVE_CALLS_INTERVAL
 
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: TelcoConfigEntry,
+        client: OdorikClient,
+        *,
+        on_records: Callable[[], None] | None = None,
+    ) -> None:
+        """Read nothing yet; ``on_records`` is told of each poll that found records."""
+        super().__init__(hass, entry, client)
+        self._on_records = on_records
+
     @override
     def _start_cursor(self, now: datetime) -> OdorikCallCursor:
         return OdorikCallCursor(since=now, sms_from=now)
@@ -260,6 +272,8 @@ class OdorikCallsCoordinator(CallRecordsCoordinator[Call, OdorikCallCursor, Odor
             [*calls, *(sms.as_call() for sms in told.values())],
             key=lambda record: (record.date, record.is_sms, record.id),
         )
+        if (records or read.skipped_ids) and self._on_records is not None:
+            self._on_records()  # the month's call statistics have changed
         return records, cursor
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, override
 
-from homeassistant.core import callback
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
 
 from ...api import TelcoAuthenticationError, TelcoError
 from ...api.zadarma import ZadarmaClient, digits
@@ -23,8 +26,11 @@ from ...model.declaration import TelcoRuntimeData
 from .calls import ZadarmaCallsCoordinator
 
 # Zadarma allows 100 requests a minute per key: an account poll costs three requests
-# and one per SIP line, every five minutes (all at once: one round trip).
+# every five minutes. Each SIP line's status costs one more: they are read a tenth at
+# a time every 30 s (the lines read longest ago first), so that each is at most five
+# minutes old and no minute holds them all.
 ACCOUNT_INTERVAL: Final = timedelta(minutes=5)
+SIP_STATUS_INTERVAL: Final = timedelta(seconds=30)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,9 +53,21 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
 
     interval = ACCOUNT_INTERVAL
 
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], client: ZadarmaClient) -> None:
+        """Start with no SIP line's status read."""
+        super().__init__(hass, entry, client)
+        # When each SIP line's status was last read.
+        self.status_read: dict[str, datetime] = {}
+
     @override
     async def _async_setup(self) -> None:
-        """Read the account's time zone once: the numbers' dates are written in it."""
+        """Read the account's time zone once: the numbers' dates are written in it.
+
+        The SIP lines' statuses are read in turns from now on.
+        """
+        self.config_entry.async_on_unload(
+            async_track_time_interval(self.hass, self._async_read_statuses_due, SIP_STATUS_INTERVAL)
+        )
         try:
             await self.client.get_timezone()
         except TelcoAuthenticationError as err:
@@ -60,33 +78,69 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
 
     @map_client_errors
     async def _async_update_data(self) -> ZadarmaAccount:
-        # The statuses of the SIP lines of the last poll are asked with the lists: a poll
-        # is one round trip while the lines stay the same. A new line is asked once the
-        # list shows it; a line gone costs one answer that is not used (its failure is
-        # no failure of the poll); a listed line whose status failed fails the poll.
-        known = list(self.data.sips) if self.data is not None else []
-        (balance, numbers, sips), early = await asyncio.gather(
-            asyncio.gather(
-                self.client.get_balance(), self.client.get_direct_numbers(), self.client.get_sips()
-            ),
-            asyncio.gather(*(self._status_or_error(sip_id) for sip_id in known)),
+        balance, numbers, sips = await asyncio.gather(
+            self.client.get_balance(), self.client.get_direct_numbers(), self.client.get_sips()
         )
-        asked = dict(zip(known, early, strict=True))
-        for sip in sips:
-            if isinstance(failure := asked.get(sip.id), TelcoError):
-                raise failure
-        statuses = {
-            sip_id: status for sip_id, status in asked.items() if isinstance(status, SipStatus)
-        }
-        late = [sip.id for sip in sips if sip.id not in asked]
+        # The statuses of the lines already known are read in turns (below); a line
+        # new in the list (every line at setup) is asked at once. Taken after the
+        # lists came: a turn may have read some meanwhile.
+        last: ZadarmaAccount | None = self.data
+        known = last.sip_online if last is not None else {}
+        late = [sip.id for sip in sips if sip.id not in known]
         answers = await asyncio.gather(*(self.client.get_sip_status(sip_id) for sip_id in late))
-        statuses.update(zip(late, answers, strict=True))
+        now = dt_util.utcnow()
+        statuses = {
+            **known,
+            **{sip_id: s.is_online for sip_id, s in zip(late, answers, strict=True)},
+        }
+        listed = {sip.id for sip in sips}
+        self.status_read = {
+            **{key: when for key, when in self.status_read.items() if key in listed},
+            **dict.fromkeys(late, now),
+        }
         return ZadarmaAccount(
             balance=balance,
             numbers={number.number: number for number in numbers},
             sips={sip.id: sip for sip in sips},
-            sip_online={sip.id: statuses[sip.id].is_online for sip in sips},
+            sip_online={sip.id: statuses[sip.id] for sip in sips},
         )
+
+    async def _async_read_statuses_due(self, _now: datetime) -> None:
+        """Read the share of SIP lines' statuses due: a tenth, those read longest ago."""
+        account: ZadarmaAccount | None = self.data
+        # No turn while the account poll fails (refused credentials stop it, and these).
+        if account is None or not account.sips or not self.last_update_success:
+            return
+        turns = max(round(self.interval / SIP_STATUS_INTERVAL), 1)
+        share = -(-len(account.sips) // turns)
+        epoch = datetime.min.replace(tzinfo=UTC)
+        order = sorted(account.sips, key=lambda key: self.status_read.get(key, epoch))
+        due = order[:share]
+        answers = await asyncio.gather(*(self._status_or_error(sip_id) for sip_id in due))
+        now = dt_util.utcnow()
+        read: dict[str, bool] = {}
+        for sip_id, answer in zip(due, answers, strict=True):
+            if isinstance(answer, TelcoError):
+                # Asked again on the next turn, the line read longest ago; the last
+                # status stays shown meanwhile.
+                LOGGER.debug("Reading a SIP line's status failed: %s", answer)
+                if isinstance(answer, TelcoAuthenticationError):
+                    # The account poll asks again now, and fails (and reauthenticates) once.
+                    await self.async_request_refresh()
+                    return
+                continue
+            read[sip_id] = answer.is_online
+            self.status_read[sip_id] = now
+        current: ZadarmaAccount | None = self.data
+        if current is None:
+            return
+        # A line the account poll dropped meanwhile stays dropped.
+        kept = {key: value for key, value in read.items() if key in current.sips}
+        if not kept or all(current.sip_online.get(key) == value for key, value in kept.items()):
+            return
+        # Shown without moving the account poll (async_set_updated_data would).
+        self.data = replace(current, sip_online={**current.sip_online, **kept})
+        self.async_update_listeners()
 
     async def _status_or_error(self, sip_id: str) -> SipStatus | TelcoError:
         """Ask a SIP line's status; return a failure instead of raising it."""
