@@ -3,6 +3,10 @@
 Every operator's coordinators derive from ``TelcoCoordinator``; those that tell call
 records once each derive from ``CallRecordsCoordinator``, whose cursor outlives
 restarts.
+
+A coordinator that tells what each of its items shows (``item_views``) lets a poll
+that changed nothing, or one item, write only the entities of the items that
+changed: a large account's poll is then no longer thousands of state writes.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from functools import wraps
 import inspect
 from itertools import count
 import math
-from typing import Any, ClassVar, Concatenate, Final, Protocol
+from typing import Any, ClassVar, Concatenate, Final, Protocol, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     HomeAssistantError,
@@ -161,6 +165,23 @@ def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
     return wrapper
 
 
+@dataclass(frozen=True, kw_only=True)
+class ItemViews:
+    """What the entities of each item show from one poll, by item; compared between polls.
+
+    ``items`` holds, by item (``""`` for the account), everything its entities read
+    from the poll and from the coordinator; ``common`` what every item's entities read
+    (a billing month), whose change changes them all.
+    """
+
+    items: Mapping[str, object]
+    common: object = None
+
+
+# An item of one view that the other has not.
+_ABSENT: Final = object()
+
+
 class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
     """A coordinator of one operator client, polled at the interval its operator chose.
 
@@ -183,6 +204,53 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
             update_interval=self.interval,
         )
         self.client = client
+        # What the listeners were last called with: the views and whether polls succeeded.
+        self._shown: ItemViews | None = None
+        self._shown_success = False
+        # The items whose views changed in the call of the listeners; None for every item.
+        self._changed: set[str] | None = None
+
+    def item_views(self, data: DataT) -> ItemViews | None:
+        """Return what each item's entities show from ``data``; None if not told.
+
+        A coordinator that tells lets an entity skip its state write when its item's
+        view did not change (``item_changed``); otherwise every entity writes on every
+        call of the listeners. Items of every subject the coordinator holds share the
+        keys, so they must not collide (a coordinator whose might returns None).
+        """
+        return None
+
+    @callback
+    @override
+    def async_update_listeners(self) -> None:
+        """Call every listener, after noting which items' views changed since the last call.
+
+        Every item counts as changed when polls began or stopped succeeding (the
+        entities' availability changes), when the common view changed, and when the
+        coordinator tells no views.
+        """
+        views = None if self.data is None else self.item_views(self.data)
+        shown = self._shown
+        if (
+            views is None
+            or shown is None
+            or self._shown_success != self.last_update_success
+            or views.common != shown.common
+        ):
+            self._changed = None
+        else:
+            old, new = shown.items, views.items
+            self._changed = {
+                item
+                for item in old.keys() | new.keys()
+                if old.get(item, _ABSENT) != new.get(item, _ABSENT)
+            }
+        self._shown, self._shown_success = views, self.last_update_success
+        super().async_update_listeners()
+
+    def item_changed(self, item: str) -> bool:
+        """Tell whether the last call of the listeners changed what ``item``'s entities show."""
+        return self._changed is None or item in self._changed
 
     async def async_ask[R](self, request: Awaitable[R]) -> R:
         """Ask the operator something on a user's behalf, translating its errors.

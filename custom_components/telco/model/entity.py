@@ -102,9 +102,25 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
         await super().async_added_to_hass()
         subject_coordinator = self.entity_description.subject.coordinator_fn(self.data)
         if subject_coordinator is not self.coordinator:
-            self.async_on_remove(
-                subject_coordinator.async_add_listener(self._handle_coordinator_update)
-            )
+
+            @callback
+            def subject_updated() -> None:
+                if subject_coordinator.item_changed(self.item):
+                    self._async_show()
+
+            self.async_on_remove(subject_coordinator.async_add_listener(subject_updated))
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Show the poll, unless it changed nothing the item's entities show."""
+        if self.coordinator.item_changed(self.item):
+            self._async_show()
+
+    @callback
+    def _async_show(self) -> None:
+        """Write the state the coordinators' last polls give."""
+        self.async_write_ha_state()
 
     @property
     @override

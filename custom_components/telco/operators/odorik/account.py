@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, override
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
@@ -20,7 +20,7 @@ from ...api import TelcoError
 from ...api.odorik import OdorikClient
 from ...api.odorik_models import CallStatistics, SimCard, SimCardUpdate
 from ...const import LOGGER, ODORIK_TIMEZONE
-from ...model.coordinator import TelcoCoordinator, map_client_errors
+from ...model.coordinator import ItemViews, TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry
 from .options import roaming_off
 
@@ -69,6 +69,18 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
         # SIM cards a change was sent to whose answer was lost and that were not read
         # since: the client reads such a card afresh before the next change.
         self._unsure: set[str] = set()
+
+    @override
+    def item_views(self, data: OdorikAccount) -> ItemViews:
+        """Return the account's values under ``""``, each SIM card's under its number.
+
+        A SIM card's entities show it as asked for, and turn roaming back on with
+        its last profile: both belong to its view.
+        """
+        items: dict[str, object] = {"": replace(data, sim_cards={})}
+        for number, card in data.sim_cards.items():
+            items[number] = (card, self.requested.get(number), self.last_roaming.get(number))
+        return ItemViews(items=items)
 
     @map_client_errors
     async def _async_update_data(self) -> OdorikAccount:

@@ -19,7 +19,12 @@ from homeassistant.util import dt as dt_util
 from ...api.odorik import OdorikClient
 from ...api.odorik_models import ActiveCall, Call, MobileDataRecord, Sms
 from ...const import ODORIK_TIMEZONE
-from ...model.coordinator import CallRecordsCoordinator, TelcoCoordinator, map_client_errors
+from ...model.coordinator import (
+    CallRecordsCoordinator,
+    ItemViews,
+    TelcoCoordinator,
+    map_client_errors,
+)
 from ...model.declaration import TelcoConfigEntry, TelcoRuntimeData
 from .account import OdorikAccountCoordinator, month_start
 from .routing import OdorikRoutingCoordinator
@@ -134,6 +139,11 @@ class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage], OdorikC
         """Start with an empty ledger for the current month."""
         super().__init__(hass, entry, client)
         self.ledger = MobileDataLedger.for_month_of(dt_util.utcnow())
+
+    @override
+    def item_views(self, data: dict[str, DataUsage]) -> ItemViews:
+        """Return each SIM card's usage; the month is every SIM card's ``last_reset``."""
+        return ItemViews(items=data, common=self.ledger.month)
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, DataUsage]:

@@ -17,7 +17,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final
+from typing import Final, override
 
 from homeassistant.exceptions import HomeAssistantError
 
@@ -25,7 +25,7 @@ from ...api import TelcoApiError
 from ...api.odorik import OdorikClient
 from ...api.odorik_models import PublicNumber, Ringing, Route
 from ...const import DOMAIN
-from ...model.coordinator import TelcoCoordinator, map_client_errors
+from ...model.coordinator import ItemViews, TelcoCoordinator, map_client_errors
 
 # Routing changes by hand.
 ROUTING_INTERVAL: Final = timedelta(minutes=15)
@@ -64,6 +64,11 @@ class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], 
     """Public numbers with their routes and parallel ringings."""
 
     interval = ROUTING_INTERVAL
+
+    @override
+    def item_views(self, data: dict[str, PublicNumberRouting]) -> ItemViews:
+        """Return each public number's routing: all its entities show."""
+        return ItemViews(items=data)
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
