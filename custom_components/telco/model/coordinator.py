@@ -386,6 +386,14 @@ class CallRecordsCoordinator[RecordT, CursorT: CallCursor, ClientT](
         self._sequence = count()
         self.cursor: CursorT | None = None
 
+    @override
+    def item_views(self, data: CallBatch[RecordT]) -> ItemViews:
+        """Return the poll's sequence when it found records: each is told, none is missed.
+
+        A poll that found none changes nothing the account's entities show.
+        """
+        return ItemViews(items={"": data.sequence if data.records else None})
+
     @map_client_errors
     async def _async_update_data(self) -> CallBatch[RecordT]:
         now = dt_util.utcnow()

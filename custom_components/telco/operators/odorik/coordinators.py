@@ -47,6 +47,11 @@ class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClie
 
     interval = ACTIVE_CALLS_INTERVAL
 
+    @override
+    def item_views(self, data: list[ActiveCall]) -> ItemViews:
+        """Return the calls, which the account's sensor of calls in progress shows."""
+        return ItemViews(items={"": tuple(data)})
+
     @map_client_errors
     async def _async_update_data(self) -> list[ActiveCall]:
         return await self.client.get_active_calls()
