@@ -104,7 +104,7 @@ async def test_a_poll_that_changed_nothing_writes_no_state(
     await setup_entry(hass, odorik_entry)
     await _poll_all(hass, odorik_entry)
     before = {
-        entity_id: hass.states.get(entity_id).last_reported  # type: ignore[union-attr]
+        entity_id: hass.states.get(entity_id).last_reported
         for entity_id in _states(hass, odorik_entry)
     }
     with _writes(hass, odorik_entry) as written:
@@ -113,10 +113,7 @@ async def test_a_poll_that_changed_nothing_writes_no_state(
     assert all(
         coordinator.last_update_success for coordinator in odorik_entry.runtime_data.coordinators
     )
-    after = {
-        entity_id: hass.states.get(entity_id).last_reported  # type: ignore[union-attr]
-        for entity_id in before
-    }
+    after = {entity_id: hass.states.get(entity_id).last_reported for entity_id in before}
     assert after == before
 
 
@@ -222,7 +219,7 @@ async def test_a_new_call_still_fires_after_polls_that_found_none(
         await hass.async_block_till_done()
     # One write an event (the two may read the same and not count as a state change).
     assert written == [CALL_EVENT, CALL_EVENT]
-    assert hass.states.get(CALL_EVENT).attributes["event_type"] == "outgoing"  # type: ignore[union-attr]
+    assert hass.states.get(CALL_EVENT).attributes["event_type"] == "outgoing"
 
 
 async def test_a_change_whose_re_read_failed_shows_what_was_asked_for(
@@ -237,10 +234,10 @@ async def test_a_change_whose_re_read_failed_shows_what_was_asked_for(
             SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: MOBILE_DATA}, blocking=True
         )
     assert simulator.app[ODORIK_KEY].sims[SIM].settings["mobile_data"] is False
-    assert hass.states.get(MOBILE_DATA).state == STATE_OFF  # type: ignore[union-attr]
+    assert hass.states.get(MOBILE_DATA).state == STATE_OFF
     assert MOBILE_DATA in written
     assert set(written) <= _of_device(hass, odorik_entry, SIM)
     await odorik_entry.runtime_data.account.async_refresh()
     await hass.async_block_till_done()
     assert odorik_entry.runtime_data.account.requested == {}
-    assert hass.states.get(MOBILE_DATA).state == STATE_OFF  # type: ignore[union-attr]
+    assert hass.states.get(MOBILE_DATA).state == STATE_OFF
