@@ -494,7 +494,8 @@ class SimOption:
     @classmethod
     def from_value(cls, value: object) -> SimOption:
         """Build from ``{"name": ..., "price": ...}`` or a bare name."""
-        if isinstance(value, Mapping):
+        # A dict is told at once; Mapping asks the ABC machinery, thousands of times a poll.
+        if isinstance(value, (dict, Mapping)):
             name, price = value.get("name"), value.get("price")
             if type(name) in _SCALARS and type(price) in _SCALARS:
                 return _offer(name, price)

@@ -148,7 +148,7 @@ class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage], OdorikC
     @override
     def item_views(self, data: dict[str, DataUsage]) -> ItemViews:
         """Return each SIM card's usage; the month is every SIM card's ``last_reset``."""
-        return ItemViews(items=data, common=self.ledger.month)
+        return ItemViews(items=dict(data), common=self.ledger.month)
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, DataUsage]:

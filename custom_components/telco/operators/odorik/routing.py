@@ -68,7 +68,7 @@ class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], 
     @override
     def item_views(self, data: dict[str, PublicNumberRouting]) -> ItemViews:
         """Return each public number's routing: all its entities show."""
-        return ItemViews(items=data)
+        return ItemViews(items=dict(data))
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
