@@ -27,6 +27,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.telco.model.coordinator import ItemContext
 from tests.common import FROZEN_NOW, advance, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
@@ -241,3 +242,28 @@ async def test_a_change_whose_re_read_failed_shows_what_was_asked_for(
     await hass.async_block_till_done()
     assert odorik_entry.runtime_data.account.requested == {}
     assert hass.states.get(MOBILE_DATA).state == STATE_OFF
+
+
+async def test_an_items_entities_listen_as_one_until_the_last_is_removed(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """A poll calls one listener an item, not one an entity; removing entities stops it."""
+    await setup_entry(hass, odorik_entry)
+    account = odorik_entry.runtime_data.account
+    contexts = list(account.async_contexts())
+    assert contexts.count(ItemContext(SIM)) == 1
+    assert contexts.count(ItemContext(OTHER_SIM)) == 1
+    registry = er.async_get(hass)
+    for entity_id in sorted(_of_device(hass, odorik_entry, SIM)):
+        registry.async_remove(entity_id)
+    others = sorted(_of_device(hass, odorik_entry, OTHER_SIM))
+    registry.async_remove(others[0])
+    await hass.async_block_till_done()
+    contexts = list(account.async_contexts())
+    assert ItemContext(SIM) not in contexts
+    assert contexts.count(ItemContext(OTHER_SIM)) == 1
+    # The item's other entities are still called back.
+    simulator.app[ODORIK_KEY].sims[OTHER_SIM].settings["lte"] = False
+    await account.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.sim_420_799_799_082_lte").state == STATE_OFF

@@ -35,7 +35,7 @@ class TelcoEvent(TelcoEntity[Any], EventEntity):
 
     @callback
     @override
-    def _async_show(self) -> None:
+    def _handle_coordinator_update(self) -> None:
         """Fire the records of a poll not told yet, each with its own state."""
         batch = self.coordinator.data
         if batch.sequence != self._told:
@@ -47,4 +47,4 @@ class TelcoEvent(TelcoEntity[Any], EventEntity):
                 fired = True
             if fired:
                 return  # the last event's state is written already
-        super()._async_show()
+        super()._handle_coordinator_update()

@@ -6,7 +6,9 @@ restarts.
 
 A coordinator that tells what each of its items shows (``item_views``) lets a poll
 that changed nothing, or one item, write only the entities of the items that
-changed: a large account's poll is then no longer thousands of state writes.
+changed: a large account's poll is then no longer thousands of state writes. The
+entities of one item listen as one (``ItemContext``): a poll calls a listener an
+item, not one an entity.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import partial, wraps
 import inspect
 from itertools import count
 import math
 from typing import Any, ClassVar, Concatenate, Final, Protocol, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     HomeAssistantError,
@@ -178,6 +180,21 @@ class ItemViews:
     common: object = None
 
 
+@dataclass(frozen=True)
+class ItemContext:
+    """What an entity listens to a coordinator for: the item it shows (``""``: the account)."""
+
+    item: str
+
+
+@dataclass(frozen=True)
+class _ItemListeners:
+    """The listeners of one item, and how to stop the one listener they are to the coordinator."""
+
+    listeners: dict[object, CALLBACK_TYPE]
+    stop: CALLBACK_TYPE
+
+
 # An item of one view that the other has not.
 _ABSENT: Final = object()
 
@@ -209,21 +226,61 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
         self._shown_success = False
         # The items whose views changed in the call of the listeners; None for every item.
         self._changed: set[str] | None = None
+        # The listeners of each item, called by the one listener the item has here.
+        self._item_listeners: dict[str, _ItemListeners] = {}
 
     def item_views(self, data: DataT) -> ItemViews | None:
         """Return what each item's entities show from ``data``; None if not told.
 
-        A coordinator that tells lets an entity skip its state write when its item's
-        view did not change (``item_changed``); otherwise every entity writes on every
-        call of the listeners. Items of every subject the coordinator holds share the
-        keys, so they must not collide (a coordinator whose might returns None).
+        A coordinator that tells calls the listeners of an item (``ItemContext``) only
+        when its view changed; otherwise every entity writes on every call of the
+        listeners. Items of every subject the coordinator holds share the keys, so
+        they must not collide (a coordinator whose might returns None).
         """
         return None
 
     @callback
     @override
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for data updates; the listeners of an item's entities are grouped by item.
+
+        The group is one listener of Home Assistant's coordinator, added with the
+        item's first listener and removed with its last: polls are scheduled while
+        anything listens, as ever.
+        """
+        if not isinstance(context, ItemContext):
+            return super().async_add_listener(update_callback, context)
+        item = context.item
+        if (group := self._item_listeners.get(item)) is None:
+            listeners: dict[object, CALLBACK_TYPE] = {}
+            stop = super().async_add_listener(
+                partial(self._async_update_item, item, listeners), context
+            )
+            group = self._item_listeners[item] = _ItemListeners(listeners, stop)
+        token = object()
+        group.listeners[token] = update_callback
+
+        @callback
+        def remove_listener() -> None:
+            group.listeners.pop(token, None)
+            if not group.listeners and self._item_listeners.get(item) is group:
+                del self._item_listeners[item]
+                group.stop()
+
+        return remove_listener
+
+    @callback
+    def _async_update_item(self, item: str, listeners: dict[object, CALLBACK_TYPE]) -> None:
+        if self._changed is None or item in self._changed:
+            for update_callback in list(listeners.values()):
+                update_callback()
+
+    @callback
+    @override
     def async_update_listeners(self) -> None:
-        """Call every listener, after noting which items' views changed since the last call.
+        """Call the listeners, an item's only when its view changed since the last call.
 
         Every item counts as changed when polls began or stopped succeeding (the
         entities' availability changes), when the common view changed, and when the
@@ -247,10 +304,6 @@ class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
             }
         self._shown, self._shown_success = views, self.last_update_success
         super().async_update_listeners()
-
-    def item_changed(self, item: str) -> bool:
-        """Tell whether the last call of the listeners changed what ``item``'s entities show."""
-        return self._changed is None or item in self._changed
 
     async def async_ask[R](self, request: Awaitable[R]) -> R:
         """Ask the operator something on a user's behalf, translating its errors.

@@ -14,7 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..const import DOMAIN
-from .coordinator import TelcoCoordinator
+from .coordinator import ItemContext, TelcoCoordinator
 from .declaration import Operator, TelcoConfigEntry, TelcoRuntimeData
 from .descriptions import Subject, TelcoEntityDescription, device_model
 from .items import account_identifier, entity_unique_id, item_identifier
@@ -87,7 +87,8 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
         """Name the entity by its description and tie it to its subject's device."""
         subject = description.subject
         coordinator = (description.coordinator_fn or subject.coordinator_fn)(data)
-        super().__init__(coordinator)
+        # Called back only when a poll changed what the item's entities show.
+        super().__init__(coordinator, ItemContext(item))
         self.data = data
         self.item = item
         self.entity_description = description
@@ -102,25 +103,11 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
         await super().async_added_to_hass()
         subject_coordinator = self.entity_description.subject.coordinator_fn(self.data)
         if subject_coordinator is not self.coordinator:
-
-            @callback
-            def subject_updated() -> None:
-                if subject_coordinator.item_changed(self.item):
-                    self._async_show()
-
-            self.async_on_remove(subject_coordinator.async_add_listener(subject_updated))
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Show the poll, unless it changed nothing the item's entities show."""
-        if self.coordinator.item_changed(self.item):
-            self._async_show()
-
-    @callback
-    def _async_show(self) -> None:
-        """Write the state the coordinators' last polls give."""
-        self.async_write_ha_state()
+            self.async_on_remove(
+                subject_coordinator.async_add_listener(
+                    self._handle_coordinator_update, ItemContext(self.item)
+                )
+            )
 
     @property
     @override
