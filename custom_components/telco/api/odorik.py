@@ -1007,7 +1007,7 @@ class OdorikClient:
             else f"/sim_cards/{_segment(phone_number)}/mobile_data.json"
         )
         records = await self._list("GET", path, {"from": start, "to": end})
-        return self._build(path, MobileDataRecord.from_dict, records)
+        return await self._build_in_steps(path, MobileDataRecord.from_dict, records)
 
     async def assign_number_to_sim(
         self, phone_number: str, *, iccid: str, pin: str, delayed_activation: bool = False
