@@ -14,10 +14,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..const import DOMAIN
-from .coordinator import ItemContext, TelcoCoordinator
+from .coordinator import TelcoCoordinator
 from .declaration import Operator, TelcoConfigEntry, TelcoRuntimeData
 from .descriptions import Subject, TelcoEntityDescription, device_model
 from .items import account_identifier, entity_unique_id, item_identifier
+from .views import ItemContext
 
 # Home Assistant 2026.8 links a device to its parent by the parent's registry id and
 # deprecates the parent's identifier (`via_device`); our floor, 2025.4, knows only that.

@@ -20,8 +20,9 @@ from ...api import TelcoError
 from ...api.odorik import OdorikClient
 from ...api.odorik_models import CallStatistics, SimCard, SimCardUpdate
 from ...const import LOGGER, ODORIK_TIMEZONE
-from ...model.coordinator import ItemViews, TelcoCoordinator, map_client_errors
+from ...model.coordinator import TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry
+from ...model.views import ItemViews
 from .options import roaming_off
 
 # The balance, SIM cards and statistics change when the user acts.

@@ -19,13 +19,9 @@ from homeassistant.util import dt as dt_util
 from ...api.odorik import OdorikClient
 from ...api.odorik_models import ActiveCall, Call, MobileDataRecord, Sms
 from ...const import ODORIK_TIMEZONE
-from ...model.coordinator import (
-    CallRecordsCoordinator,
-    ItemViews,
-    TelcoCoordinator,
-    map_client_errors,
-)
+from ...model.coordinator import CallRecordsCoordinator, TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry, TelcoRuntimeData
+from ...model.views import ItemViews
 from .account import OdorikAccountCoordinator, month_start
 from .routing import OdorikRoutingCoordinator
 

@@ -25,7 +25,8 @@ from ...api import TelcoApiError
 from ...api.odorik import OdorikClient
 from ...api.odorik_models import PublicNumber, Ringing, Route
 from ...const import DOMAIN
-from ...model.coordinator import ItemViews, TelcoCoordinator, map_client_errors
+from ...model.coordinator import TelcoCoordinator, map_client_errors
+from ...model.views import ItemViews
 
 # Routing changes by hand.
 ROUTING_INTERVAL: Final = timedelta(minutes=15)
