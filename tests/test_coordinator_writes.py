@@ -267,3 +267,23 @@ async def test_an_items_entities_listen_as_one_until_the_last_is_removed(
     await account.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get("switch.sim_420_799_799_082_lte").state == STATE_OFF
+
+
+async def test_a_new_month_writes_the_cost_of_a_sim_card_that_used_nothing(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The SIM card used no data in either month: only its cost's last_reset changes."""
+    cost = "sensor.sim_420_799_799_082_data_cost_this_month"
+    await setup_entry(hass, odorik_entry)
+    before = hass.states.get(cost)
+    assert before.state == "0.0"
+    assert before.attributes["last_reset"] == "2026-11-01T00:00:00+01:00"
+    freezer.move_to("2026-11-30T23:10:00+00:00")  # ten past midnight in Prague, 1 December
+    await odorik_entry.runtime_data.mobile_data.async_refresh()
+    await hass.async_block_till_done()
+    after = hass.states.get(cost)
+    assert after.state == "0.0"
+    assert after.attributes["last_reset"] == "2026-12-01T00:00:00+01:00"
