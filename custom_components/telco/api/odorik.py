@@ -57,7 +57,7 @@ from .odorik_models import (
     parse_float,
     parse_int,
 )
-from .parsing import MALFORMED, loads, wait_seconds
+from .parsing import MALFORMED, build_in_steps, loads, loads_in_steps, wait_seconds
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -426,7 +426,7 @@ class OdorikClient:
     async def _json(self, method: str, path: str, params: Params | None = None) -> Any:
         answer = await self._send(method, path, params)
         try:
-            payload = loads(answer.text)
+            payload = await loads_in_steps(answer.text)
         except ValueError:
             if (error := _plain_error(answer.text)) is not None:
                 self._raise(error)
@@ -492,6 +492,16 @@ class OdorikClient:
     def _build[T](path: str, parse: Callable[[Any], T], records: Sequence[Any]) -> list[T]:
         try:
             return [parse(record) for record in records]
+        except MALFORMED:
+            raise TelcoConnectionError(f"Odorik {path} answered malformed records") from None
+
+    @staticmethod
+    async def _build_in_steps[T](
+        path: str, parse: Callable[[Any], T], records: Sequence[Any]
+    ) -> list[T]:
+        """Parse a long list as ``_build`` does, letting the event loop turn between parts."""
+        try:
+            return await build_in_steps(parse, records)
         except MALFORMED:
             raise TelcoConnectionError(f"Odorik {path} answered malformed records") from None
 
@@ -908,7 +918,7 @@ class OdorikClient:
             include_available_roaming_settings,
         )
         records = await self._list("GET", "/sim_cards.json", params)
-        return self._build("/sim_cards.json", SimCard.from_dict, records)
+        return await self._build_in_steps("/sim_cards.json", SimCard.from_dict, records)
 
     async def get_sim_card(
         self,
@@ -994,7 +1004,7 @@ class OdorikClient:
             else f"/sim_cards/{_segment(phone_number)}/mobile_data.json"
         )
         records = await self._list("GET", path, {"from": start, "to": end})
-        return self._build(path, MobileDataRecord.from_dict, records)
+        return await self._build_in_steps(path, MobileDataRecord.from_dict, records)
 
     async def assign_number_to_sim(
         self, phone_number: str, *, iccid: str, pin: str, delayed_activation: bool = False

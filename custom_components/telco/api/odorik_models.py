@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 import math
 from typing import Any
 
@@ -493,9 +494,26 @@ class SimOption:
     @classmethod
     def from_value(cls, value: object) -> SimOption:
         """Build from ``{"name": ..., "price": ...}`` or a bare name."""
-        if isinstance(value, Mapping):
-            return cls(name=_text(value, "name"), price=parse_float(value.get("price")))
+        # A dict is told at once; Mapping asks the ABC machinery, thousands of times a poll.
+        if isinstance(value, (dict, Mapping)):
+            name, price = value.get("name"), value.get("price")
+            if type(name) in _SCALARS and type(price) in _SCALARS:
+                return _offer(name, price)
+            return cls(name=parse_str(name) or "", price=parse_float(price))
         return cls(name=parse_str(value) or "")
+
+
+# JSON's scalars: hashable, and told apart by type (1, 1.0 and True) in the cache.
+_SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _offer(name: object, price: object) -> SimOption:
+    """Return the offer of ``name`` at ``price``: every SIM card offers much the same.
+
+    Made once for every card that offers it (an option is frozen), not once a card.
+    """
+    return SimOption(name=parse_str(name) or "", price=parse_float(price))
 
 
 def _options(value: object) -> tuple[SimOption, ...] | None:

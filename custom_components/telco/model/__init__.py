@@ -4,6 +4,8 @@ Nothing here imports an operator (``operators/``), a platform or one of Home
 Assistant's entry points (``__init__``, ``config_flow``, ``services`` …): those import
 the model. Inside it, each module imports only those listed before it:
 
+- ``views``: what each item of a coordinator shows, so that a poll writes only the
+  entities of the items it changed, each item's entities listening as one;
 - ``coordinator``: polling at the operator's intervals, error translation, the write path,
   call records told once (``CallRecordsCoordinator``) and their stored cursor;
 - ``descriptions``: what entities belong to (``Subject``) and every platform's

@@ -3,6 +3,9 @@
 Every operator's coordinators derive from ``TelcoCoordinator``; those that tell call
 records once each derive from ``CallRecordsCoordinator``, whose cursor outlives
 restarts.
+
+Each is an ``ItemViewsCoordinator`` (views.py): a poll writes only the entities of
+the items whose views changed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from functools import wraps
 import inspect
 from itertools import count
 import math
-from typing import Any, ClassVar, Concatenate, Final, Protocol
+from typing import Any, ClassVar, Concatenate, Final, Protocol, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -25,7 +28,7 @@ from homeassistant.exceptions import (
     ServiceValidationError,
 )
 from homeassistant.helpers.storage import Store
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ..api import (
@@ -37,6 +40,7 @@ from ..api import (
     TelcoValidationError,
 )
 from ..const import DOMAIN, LOGGER
+from .views import ItemViews, ItemViewsCoordinator
 
 # Operator refusals and client validations with their own translated message (a rate
 # limit has its own, saying when to try again).
@@ -161,7 +165,7 @@ def map_client_errors[CoordinatorT: TelcoCoordinator[Any, Any], **P, R](
     return wrapper
 
 
-class TelcoCoordinator[DataT, ClientT](DataUpdateCoordinator[DataT]):
+class TelcoCoordinator[DataT, ClientT](ItemViewsCoordinator[DataT]):
     """A coordinator of one operator client, polled at the interval its operator chose.
 
     Each operator sets ``interval`` from what its API allows and how fast the data
@@ -322,6 +326,14 @@ class CallRecordsCoordinator[RecordT, CursorT: CallCursor, ClientT](
         self._store = call_cursor_store(hass, entry)
         self._sequence = count()
         self.cursor: CursorT | None = None
+
+    @override
+    def item_views(self, data: CallBatch[RecordT]) -> ItemViews:
+        """Return the poll's sequence when it found records: each is told, none is missed.
+
+        A poll that found none changes nothing the account's entities show.
+        """
+        return ItemViews(items={"": data.sequence if data.records else None})
 
     @map_client_errors
     async def _async_update_data(self) -> CallBatch[RecordT]:

@@ -18,6 +18,7 @@ from .coordinator import TelcoCoordinator
 from .declaration import Operator, TelcoConfigEntry, TelcoRuntimeData
 from .descriptions import Subject, TelcoEntityDescription, device_model
 from .items import account_identifier, entity_unique_id, item_identifier
+from .views import ItemContext
 
 # Home Assistant 2026.8 links a device to its parent by the parent's registry id and
 # deprecates the parent's identifier (`via_device`); our floor, 2025.4, knows only that.
@@ -87,7 +88,8 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
         """Name the entity by its description and tie it to its subject's device."""
         subject = description.subject
         coordinator = (description.coordinator_fn or subject.coordinator_fn)(data)
-        super().__init__(coordinator)
+        # Called back only when a poll changed what the item's entities show.
+        super().__init__(coordinator, ItemContext(item))
         self.data = data
         self.item = item
         self.entity_description = description
@@ -103,7 +105,9 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
         subject_coordinator = self.entity_description.subject.coordinator_fn(self.data)
         if subject_coordinator is not self.coordinator:
             self.async_on_remove(
-                subject_coordinator.async_add_listener(self._handle_coordinator_update)
+                subject_coordinator.async_add_listener(
+                    self._handle_coordinator_update, ItemContext(self.item)
+                )
             )
 
     @override

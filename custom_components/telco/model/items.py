@@ -155,9 +155,21 @@ class ItemTracker:
 
     @callback
     def _async_polled(self) -> None:
+        # A poll of a large account lists hundreds of items, usually none of them new.
+        listed = self._listed()
         for platform in self._platforms:
-            self._add_entities(platform)
+            if not listed <= platform.added:
+                self._add_entities(platform)
         self._remove_long_gone(dt_util.utcnow())
+
+    def _listed(self) -> set[tuple[str, str]]:
+        """Return the items the last successful polls listed, by subject key."""
+        return {
+            (subject.key, item)
+            for subject in self.subjects
+            if subject.coordinator_fn(self.data).last_update_success
+            for item in self.present(subject)
+        }
 
     def _add_entities(self, platform: _Platform) -> None:
         if entities := list(self._iter_new_entities(platform)):

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, override
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
@@ -22,6 +22,7 @@ from ...api.odorik_models import CallStatistics, SimCard, SimCardUpdate
 from ...const import LOGGER, ODORIK_TIMEZONE
 from ...model.coordinator import TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry
+from ...model.views import ItemViews
 from .options import roaming_off
 
 # The balance, SIM cards and statistics change when the user acts. This month's call
@@ -79,6 +80,18 @@ class OdorikAccountCoordinator(TelcoCoordinator[OdorikAccount, OdorikClient]):
     def async_calls_recorded(self) -> None:
         """Note that the call history has new records: the next poll reads the statistics."""
         self.statistics_stale = True
+
+    @override
+    def item_views(self, data: OdorikAccount) -> ItemViews:
+        """Return the account's values under ``""``, each SIM card's under its number.
+
+        A SIM card's entities show it as asked for, and turn roaming back on with
+        its last profile: both belong to its view.
+        """
+        items: dict[str, object] = {"": replace(data, sim_cards={})}
+        for number, card in data.sim_cards.items():
+            items[number] = (card, self.requested.get(number), self.last_roaming.get(number))
+        return ItemViews(items=items)
 
     @map_client_errors
     async def _async_update_data(self) -> OdorikAccount:

@@ -21,6 +21,7 @@ from ...api.odorik_models import ActiveCall, Call, MobileDataRecord, Sms
 from ...const import ODORIK_TIMEZONE
 from ...model.coordinator import CallRecordsCoordinator, TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry, TelcoRuntimeData
+from ...model.views import ItemViews
 from .account import OdorikAccountCoordinator, month_start
 from .routing import OdorikRoutingCoordinator
 
@@ -41,6 +42,11 @@ class OdorikActiveCallsCoordinator(TelcoCoordinator[list[ActiveCall], OdorikClie
     """Calls in progress right now."""
 
     interval = ACTIVE_CALLS_INTERVAL
+
+    @override
+    def item_views(self, data: list[ActiveCall]) -> ItemViews:
+        """Return the calls, which the account's sensor of calls in progress shows."""
+        return ItemViews(items={"": tuple(data)})
 
     @map_client_errors
     async def _async_update_data(self) -> list[ActiveCall]:
@@ -134,6 +140,11 @@ class OdorikMobileDataCoordinator(TelcoCoordinator[dict[str, DataUsage], OdorikC
         """Start with an empty ledger for the current month."""
         super().__init__(hass, entry, client)
         self.ledger = MobileDataLedger.for_month_of(dt_util.utcnow())
+
+    @override
+    def item_views(self, data: dict[str, DataUsage]) -> ItemViews:
+        """Return each SIM card's usage; the month is every SIM card's ``last_reset``."""
+        return ItemViews(items=dict(data), common=self.ledger.month)
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, DataUsage]:

@@ -37,6 +37,7 @@ from ...api.odorik_models import PublicNumber, Ringing, Route
 from ...const import DOMAIN, LOGGER
 from ...model.coordinator import TelcoCoordinator, map_client_errors
 from ...model.declaration import TelcoConfigEntry
+from ...model.views import ItemViews
 
 # Routing changes by hand: the list is read every 15 minutes (a number added or removed
 # shows within them), each number's routing once an hour.
@@ -97,6 +98,11 @@ class OdorikRoutingCoordinator(TelcoCoordinator[dict[str, PublicNumberRouting], 
         super().__init__(hass, entry, client)
         # When each number listed is due to be read again.
         self.due: dict[str, datetime] = {}
+
+    @override
+    def item_views(self, data: dict[str, PublicNumberRouting]) -> ItemViews:
+        """Return each public number's routing: all its entities show."""
+        return ItemViews(items=dict(data))
 
     @map_client_errors
     async def _async_update_data(self) -> dict[str, PublicNumberRouting]:
