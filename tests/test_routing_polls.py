@@ -157,3 +157,60 @@ async def test_statistics_read_on_the_account_poll_after_a_new_call(
         await advance(hass, freezer, timedelta(seconds=30))
 
     assert _count(simulator, STATISTICS) == 1
+
+
+@pytest.mark.parametrize("fault", ["http_500", "text_error"])
+async def test_update_entity_during_a_fault_keeps_what_was_shown(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry, fault: str
+) -> None:
+    """A re-read that fails changes nothing shown, and the routing stays available."""
+    await setup_entry(hass, odorik_entry)
+    await async_setup_component(hass, "homeassistant", {})
+    before = hass.states.get(ROUTING).state
+    simulator.app[ODORIK_KEY].public_numbers[NUMBER].routes.clear()
+    simulator.inject("odorik", fault, endpoint="GET */routes.json")
+
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": ROUTING}, blocking=True
+    )
+
+    assert hass.states.get(ROUTING).state == before
+    assert odorik_entry.runtime_data.routing.data[NUMBER].readable
+
+
+async def test_update_entity_of_a_number_the_login_may_no_longer_read_marks_it(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """Odorik refusing the number on a re-read marks its routing unread: unavailable."""
+    await setup_entry(hass, odorik_entry)
+    await async_setup_component(hass, "homeassistant", {})
+    del simulator.app[ODORIK_KEY].public_numbers[NUMBER]
+
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": ROUTING}, blocking=True
+    )
+
+    routing = odorik_entry.runtime_data.routing.data[NUMBER]
+    assert routing.refused == "nonexisting_public_number"
+    assert hass.states.get(ROUTING).state == "unavailable"
+
+
+async def test_update_entity_of_an_account_sensor_polls_its_coordinator(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """The coordinators that read all their items at once poll on ``update_entity``."""
+    await setup_entry(hass, odorik_entry)
+    await async_setup_component(hass, "homeassistant", {})
+    simulator.app[ODORIK_KEY].balance = 123.45
+    simulator.control.counts.clear()
+
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": "sensor.odorik_1234567_balance"},
+        blocking=True,
+    )
+
+    assert float(hass.states.get("sensor.odorik_1234567_balance").state) == 123.45
+    assert _count(simulator, BALANCE) == 1
+    assert _count(simulator, ROUTES) == 0
