@@ -23,12 +23,12 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.model.views import ItemContext
-from tests.common import FROZEN_NOW, advance, setup_entry
+from tests.common import FROZEN_NOW, advance, device_with, setup_entry
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
 from tests.test_event import add_history
@@ -89,7 +89,7 @@ def _states(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, tuple[str,
 
 def _of_device(hass: HomeAssistant, entry: MockConfigEntry, number: str) -> set[str]:
     """Return the entity ids on the device of the SIM card ``number``."""
-    device = dr.async_get(hass).async_get_device({("telco", f"odorik_1234567_sim_{number}")})
+    device = device_with(hass, entry, f"odorik_1234567_sim_{number}")
     assert device is not None
     return {
         entity.entity_id

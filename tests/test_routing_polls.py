@@ -214,3 +214,26 @@ async def test_update_entity_of_an_account_sensor_polls_its_coordinator(
     assert float(hass.states.get("sensor.odorik_1234567_balance").state) == 123.45
     assert _count(simulator, BALANCE) == 1
     assert _count(simulator, ROUTES) == 0
+
+
+async def test_update_entity_of_a_number_no_longer_listed_reads_the_list(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A number gone from the list keeps its entities a while; updating one asks the list."""
+    await setup_entry(hass, odorik_entry)
+    await async_setup_component(hass, "homeassistant", {})
+    del simulator.app[ODORIK_KEY].public_numbers[NUMBER]
+    await advance(hass, freezer, timedelta(minutes=15))
+    assert NUMBER not in odorik_entry.runtime_data.routing.data
+    assert hass.states.get(ROUTING).state == "unavailable"
+    simulator.control.counts.clear()
+
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": ROUTING}, blocking=True
+    )
+
+    assert _count(simulator, LIST) == 1
+    assert hass.states.get(ROUTING).state == "unavailable"
