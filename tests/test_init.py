@@ -418,6 +418,35 @@ async def test_clock_of_a_card_whose_device_was_deleted_while_not_loaded_is_drop
 
 
 @pytest.mark.usefixtures("_frozen")
+async def test_a_kept_clock_that_cannot_be_read_starts_again(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A clock whose start is no date (a hand-edited file) counts from the next setup."""
+    await setup_entry(hass, odorik_entry)
+    assert await hass.config_entries.async_unload(odorik_entry.entry_id)
+    simulator.app[ODORIK_KEY].sims.pop(SIM_082)
+    hass_storage["telco.absence.odorik_1234567"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "telco.absence.odorik_1234567",
+        "data": {"absent_since": [{"subject": "sim", "item": SIM_082, "since": "last week"}]},
+    }
+
+    assert await hass.config_entries.async_setup(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass_storage["telco.absence.odorik_1234567"]["data"]["absent_since"] == [
+        {"subject": "sim", "item": SIM_082, "since": FROZEN_NOW},
+    ]
+    await advance(hass, freezer, timedelta(hours=23))
+    assert _sim_device(hass, odorik_entry) is not None
+
+
+@pytest.mark.usefixtures("_frozen")
 async def test_sip_line_removed_while_stopped_leaves_after_a_day(
     hass: HomeAssistant,
     simulator: SimulatorServer,
