@@ -182,12 +182,17 @@ async def test_an_odorik_record_that_cannot_be_read_holds_back_no_later_call(
     assert [item.levelno for item in logged] == [logging.WARNING] * 2
 
 
+# A start off the calendar cannot be read; Zadarma's null date is a record without one.
+@pytest.mark.parametrize(
+    "callstart", ["2026-13-45 00:00:00", "0000-00-00 00:00:00"], ids=["off_calendar", "undated"]
+)
 async def test_a_zadarma_record_that_cannot_be_read_holds_back_no_other_call(
     hass: HomeAssistant,
     simulator: SimulatorServer,
     proxy: TamperingProxy,
     zadarma: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    callstart: str,
 ) -> None:
     account = simulator.app[ZADARMA_KEY].demo
     fired = listen_for_events(hass, ZADARMA_EVENT)
@@ -204,7 +209,7 @@ async def test_a_zadarma_record_that_cannot_be_read_holds_back_no_other_call(
         for index in range(3)
     ]
     poison: set[int | str] = {added[0].id}
-    proxy.rewrites["GET /v1/statistics/"] = undated(poison, "callstart", "2026-13-45 00:00:00")
+    proxy.rewrites["GET /v1/statistics/"] = undated(poison, "callstart", callstart)
 
     await advance(hass, freezer, ZADARMA_POLL)
     await advance(hass, freezer, ZADARMA_POLL)
@@ -299,3 +304,24 @@ async def test_a_record_that_cannot_be_read_does_not_end_a_limited_history_early
 
     assert [call["id"] for call in response["calls"]] == [listed[0], *listed[2:]]
     assert response["count"] == 3
+
+
+async def test_an_sms_sent_without_the_credit_in_the_answer_keeps_the_balance_shown(
+    hass: HomeAssistant, simulator: SimulatorServer, proxy: TamperingProxy, odorik: MockConfigEntry
+) -> None:
+    """Odorik's answer names the credit left after the token; without it none is made up."""
+    await setup_entry(hass, odorik)
+    assert float(hass.states.get(ODORIK_BALANCE).state) == 554.03
+    proxy.rewrites["POST /api/v1/sms"] = lambda answer: answer.with_text(
+        answer.body.decode().partition(" ")[0]
+    )
+
+    response = await act(hass, "send_sms", odorik, recipient="+420 777 123 456", message="Hi")
+
+    assert response["status"] == "successfully_sent"
+    assert response["balance"] is None
+    assert response["currency"] is None
+    assert simulator.app[ODORIK_KEY].calls[-1]["destination_number"] == "00420777123456"
+    # The SMS was paid for; the sensor keeps the last credit read until the next poll.
+    assert simulator.app[ODORIK_KEY].balance < 554.03
+    assert float(hass.states.get(ODORIK_BALANCE).state) == 554.03

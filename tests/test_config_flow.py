@@ -975,6 +975,26 @@ async def test_entry_of_a_newer_version_is_left_alone(
     assert entry.options == {"x": 1}
 
 
+async def test_entry_of_a_newer_minor_version_loads_as_it_is(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """A minor version is compatible: going back a release keeps the entry working."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=odorik_entry.title,
+        unique_id=odorik_entry.unique_id,
+        data=dict(odorik_entry.data),
+        options={CONF_SMS_RECIPIENT: "00420777123456", "account_interval": 60},
+        version=1,
+        minor_version=3,
+    )
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 3)
+    assert entry.options == {CONF_SMS_RECIPIENT: "00420777123456", "account_interval": 60}
+    assert entry.runtime_data.account.update_interval == timedelta(minutes=5)
+
+
 async def test_options_of_an_entry_that_is_not_loaded_are_stored(
     hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
 ) -> None:

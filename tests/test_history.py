@@ -487,3 +487,77 @@ def test_metadata_fits_this_home_assistant() -> None:
     meta = metadata(COST, "cost", CALL_COST)
     assert meta["mean_type"] is not None
     assert ("unit_class" in meta) is METADATA_HAS_UNIT_CLASS
+
+
+async def test_a_call_polled_while_the_backfill_is_paced_asks_nothing_more(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    zadarma_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The next window is due within the minute anyway: it reads the new call, once."""
+    zadarma = simulator.app[ZADARMA_KEY]
+    zadarma.clock = lambda: time.monotonic()  # the frozen clock: its limit counts minutes
+    account = zadarma.demo
+    route = "zadarma GET /v1/statistics/"
+    await setup_entry(hass, zadarma_entry)
+    await _settle(hass)
+    account.add_call(
+        from_="48221234567", to="48601234567", billseconds=60, cost=0.5, callstart=dt_util.utcnow()
+    )
+    before = simulator.control.counts[route]
+
+    await zadarma_entry.runtime_data.calls.async_refresh()
+    await _settle(hass)
+
+    # The poll's own request only; the import keeps its pace.
+    assert simulator.control.counts[route] == before + 1
+    for _ in range(16):  # a year in windows of 28 days, one request a minute
+        await advance(hass, freezer, timedelta(minutes=1))
+    await _settle(hass)
+    start = months_before(NOW, 12)
+    total = sum(call.billcost for call in account.calls if start <= call.callstart)
+    last = await recorder_mock.async_add_executor_job(
+        get_last_statistics, hass, 1, ZADARMA_COST, True, {"sum"}
+    )
+    assert last[ZADARMA_COST][0]["sum"] == pytest.approx(total)
+    assert account.rate_limited == 0
+
+
+async def test_progress_of_a_series_this_version_does_not_write_is_passed_over(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Kept progress naming a series unknown here (another version's): the rest goes on."""
+    _history(simulator, calls_per_day=6, dense=0)
+    start = months_before(NOW, 12)
+    until = _hour(NOW) - timedelta(days=10)
+    hass_storage["telco.history.odorik_1234567"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "telco.history.odorik_1234567",
+        "data": {
+            kind: {"start": start.isoformat(), "until": until.isoformat(), "bases": {key: 3.0}}
+            for kind, key in (("calls", "sms_cost"), ("mobile_data", "roaming_used"))
+        },
+    }
+
+    await setup_entry(hass, odorik_entry)
+    await _settle(hass)
+
+    # Taken up where the progress says: the hours before were written then.
+    expected = {
+        statistic: since
+        for statistic, hours in _odorik_expected(simulator).items()
+        if (since := {hour: value for hour, value in hours.items() if hour >= until})
+    }
+    assert {COST, DURATION, DATA_081} <= set(expected)
+    listed = await recorder_mock.async_add_executor_job(list_statistic_ids, hass)
+    assert {item["statistic_id"] for item in listed if item["source"] == DOMAIN} == set(expected)
+    rows = await _rows(recorder_mock, hass, set(expected))
+    assert min(min(hours) for hours in rows.values()) == until
+    _assert_equal(rows, expected)

@@ -375,6 +375,78 @@ async def test_clock_of_a_card_gone_before_a_restart_is_kept(
 
 
 @pytest.mark.usefixtures("_frozen")
+async def test_clock_of_a_card_whose_device_was_deleted_while_not_loaded_is_dropped(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A card gone from the account, its device deleted during a setup retry, stays gone."""
+    assert await async_setup_component(hass, "config", {})
+    await setup_entry(hass, odorik_entry)
+    simulator.app[ODORIK_KEY].sims.pop(SIM_082)
+    await advance(hass, freezer, timedelta(minutes=5))
+    clocks = hass_storage["telco.absence.odorik_1234567"]["data"]["absent_since"]
+    assert [clock["item"] for clock in clocks] == [SIM_082]
+
+    simulator.control.faults["odorik"].outage = True
+    await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert odorik_entry.state is ConfigEntryState.SETUP_RETRY
+    sim = _sim_device(hass, odorik_entry)
+    assert sim is not None
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": odorik_entry.entry_id,
+            "device_id": sim.id,
+        }
+    )
+    assert (await client.receive_json())["success"]
+
+    simulator.control.faults["odorik"].outage = False
+    await hass.config_entries.async_reload(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+    assert odorik_entry.state is ConfigEntryState.LOADED
+    # Nothing is left to remove: its clock goes, and the card does not come back.
+    assert hass_storage["telco.absence.odorik_1234567"]["data"] == {"absent_since": []}
+    assert _sim_device(hass, odorik_entry) is None
+    assert hass.states.get(DATA_SWITCH_082) is None
+
+
+@pytest.mark.usefixtures("_frozen")
+async def test_a_kept_clock_that_cannot_be_read_starts_again(
+    hass: HomeAssistant,
+    simulator: SimulatorServer,
+    odorik_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A clock whose start is no date (a hand-edited file) counts from the next setup."""
+    await setup_entry(hass, odorik_entry)
+    assert await hass.config_entries.async_unload(odorik_entry.entry_id)
+    simulator.app[ODORIK_KEY].sims.pop(SIM_082)
+    hass_storage["telco.absence.odorik_1234567"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "telco.absence.odorik_1234567",
+        "data": {"absent_since": [{"subject": "sim", "item": SIM_082, "since": "last week"}]},
+    }
+
+    assert await hass.config_entries.async_setup(odorik_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass_storage["telco.absence.odorik_1234567"]["data"]["absent_since"] == [
+        {"subject": "sim", "item": SIM_082, "since": FROZEN_NOW},
+    ]
+    await advance(hass, freezer, timedelta(hours=23))
+    assert _sim_device(hass, odorik_entry) is not None
+
+
+@pytest.mark.usefixtures("_frozen")
 async def test_sip_line_removed_while_stopped_leaves_after_a_day(
     hass: HomeAssistant,
     simulator: SimulatorServer,

@@ -135,6 +135,27 @@ async def test_tools_are_offered_only_for_what_is_exposed(
 
 
 @pytest.mark.usefixtures("platform")
+async def test_no_tools_are_offered_while_no_sensor_is_exposed(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """The intents stay registered, but an assistant sees none of them as a tool."""
+    await set_up(hass, odorik_entry)
+    assert telco_llm.async_get_tools(hass, context("en"), llm.LLM_API_ASSIST) is None
+
+    expose(hass, odorik_entry, "balance")
+    assert telco_llm.async_get_tools(hass, context("en"), llm.LLM_API_ASSIST) is not None
+    async_expose_entity(
+        hass,
+        "conversation",
+        er.async_get(hass).async_get_entity_id(
+            "sensor", DOMAIN, f"{odorik_entry.unique_id}_balance"
+        ),
+        False,
+    )
+    assert telco_llm.async_get_tools(hass, context("en"), llm.LLM_API_ASSIST) is None
+
+
+@pytest.mark.usefixtures("platform")
 async def test_a_tool_runs_the_intent(
     hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
 ) -> None:

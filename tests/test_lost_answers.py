@@ -13,6 +13,7 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_OFF
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -145,6 +146,38 @@ async def test_lost_answer_whose_re_read_fails_says_so_and_the_next_change_reads
     assert refused.value.translation_key == "invalid_change_in_progress"
     assert simulator.control.counts[PUT_COUNT] == puts
     assert simulator.control.counts["odorik GET /api/v1/sim_cards/{phone}.json"] == 1
+
+
+async def test_lost_answer_whose_re_read_is_refused_starts_reauthentication(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    simulator.app[ODORIK_KEY].settings.lost_answers = [SIM_PUT]
+    simulator.inject("odorik", "revoke", endpoint="GET /sim_cards.json", count=1)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await _switch(hass, SERVICE_TURN_OFF, MOBILE_DATA)
+
+    _may_not_have_been_applied(err.value)
+    assert simulator.fired("revoke") == 1
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_lost_answer_of_a_card_the_re_read_no_longer_lists_says_so(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, odorik_entry)
+    simulator.app[ODORIK_KEY].settings.lost_answers = [SIM_PUT]
+    simulator.inject("odorik", "drop_item", endpoint="GET /sim_cards.json", count=1, id=SIM)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await _switch(hass, SERVICE_TURN_OFF, MOBILE_DATA)
+
+    _may_not_have_been_applied(err.value)
+    assert simulator.fired("drop_item") == 1
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
 
 
 async def test_made_change_whose_re_read_fails_shows_the_value_asked_for(

@@ -595,6 +595,34 @@ async def test_add_route_and_remove_it(
     assert added["id"] not in [route["id"] for route in response["routes"]]
 
 
+async def test_add_route_to_a_sip_name_the_routing_poll_does_not_list(
+    hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
+) -> None:
+    """A SIP name takes routes too; it has no entities, and none appear for it."""
+    await setup_entry(hass, odorik_entry)
+    polled = dict(odorik_entry.runtime_data.routing.data)
+    assert "demo_sip" not in polled
+
+    response = await act(
+        hass,
+        "add_route",
+        odorik_entry,
+        public_number="demo_sip",
+        ringing_number="+420 777 123 456",
+        source_number="+420 608 000 111",
+    )
+
+    assert response["public_number"] == "demo_sip"
+    assert [(route["source_number"], route["ringing_number"]) for route in response["routes"]] == [
+        ("00420608000111", "00420777123456")
+    ]
+    assert [
+        route["ringing_number"]
+        for route in simulator.app[ODORIK_KEY].public_numbers["demo_sip"].routes
+    ] == ["00420777123456"]
+    assert odorik_entry.runtime_data.routing.data == polled
+
+
 async def test_add_route_replacing_the_rules_of_its_source(
     hass: HomeAssistant, simulator: SimulatorServer, odorik_entry: MockConfigEntry
 ) -> None:

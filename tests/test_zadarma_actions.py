@@ -589,6 +589,22 @@ async def test_order_of_a_direction_no_country_lists(
     assert requests_to(simulator, "POST", "direct_numbers/order") == 0
 
 
+async def test_order_of_a_number_whose_code_two_countries_share(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    zadarma: ZadarmaSimulator,
+    account: ZadarmaAccount,
+) -> None:
+    """+44 is the Isle of Man's too: its directions are read, then the United Kingdom's."""
+    zadarma.countries = {"IM": {"code": "44", "en": "Isle of Man"}, **zadarma.countries}
+    response = await act(hass, "order_number", loaded, direction_id=2001, number="+44 20 3000 1002")
+    assert response == {"number": "442030001002", "is_reserved": False, "is_activated": True}
+    asked = [params["country"] for _, path, params in zadarma.received if "/country/" in path]
+    assert asked == ["IM", "GB"]
+    # London's price was the one checked and paid.
+    assert account.balance == pytest.approx(25.40 - 4.5)
+
+
 # -- documents ---------------------------------------------------------------
 
 

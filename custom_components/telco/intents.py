@@ -238,9 +238,7 @@ class GetBalance(TelcoIntentHandler):
         for entry, spoken in accounts(hass, assistant, self.capability):
             if wanted is not None and entry.runtime_data.operator.key != wanted:
                 continue
-            if (balance := spoken.run(entry.runtime_data)) is None:
-                continue
-            amount, currency = balance
+            amount, currency = spoken.run(entry.runtime_data)
             said.append(
                 texts.say(
                     "balance", account=entry.title, amount=texts.amount(amount), currency=currency

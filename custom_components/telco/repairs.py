@@ -96,10 +96,9 @@ class PushRepairFlow(_ConfirmRepairFlow):
         self, user_input: dict[str, str] | None = None
     ) -> data_entry_flow.FlowResult[Any, str]:
         """Ask for confirmation, then register the URL again."""
-        if (entry := self._loaded_entry(self.entry_id)) is None:
-            return self.async_abort(reason="entry_not_loaded")
-        push = entry.runtime_data.operator.push
-        if push is None:
+        # Only an operator with push raises its issue (and the issue goes with its entry).
+        entry = self._loaded_entry(self.entry_id)
+        if entry is None or (push := entry.runtime_data.operator.push) is None:
             return self.async_abort(reason="entry_not_loaded")
         errors: dict[str, str] = {}
         if user_input is not None:

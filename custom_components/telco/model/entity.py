@@ -112,9 +112,11 @@ class TelcoEntity[DataT: TelcoRuntimeData](CoordinatorEntity[TelcoCoordinator[An
 
     @override
     async def async_update(self) -> None:
-        """Read this entity's item now (``update_entity``): its coordinator may read it alone."""
-        if not self.enabled:
-            return
+        """Read this entity's item now (``update_entity``): its coordinator may read it alone.
+
+        Only an enabled entity is asked: Home Assistant removes one that gets disabled,
+        and ``update_entity`` finds only the entities it has.
+        """
         await self.coordinator.async_refresh_item(self.item)
 
     @property

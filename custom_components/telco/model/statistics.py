@@ -244,9 +244,9 @@ class HistoryImporter:
             self._again.add(key)
             return
         if key in self._timers:
-            if delay is None:
-                return  # a paced import is due anyway; it reads everything new
-            self._timers.pop(key)()
+            # A paced import is due anyway; it reads everything new. (Only news comes
+            # meanwhile: a delay is asked for at the end of an import, which has none.)
+            return
         if delay is not None and delay > timedelta(0):
 
             @callback

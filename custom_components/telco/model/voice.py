@@ -26,8 +26,8 @@ class Spoken[DataT, RunT]:
     run: RunT
 
 
-# The balance and its currency, from the last poll; None while it is unknown.
-type BalanceFn[DataT] = Callable[[DataT], tuple[float, str] | None]
+# The balance and its currency, from the last poll (the first one sets the entry up).
+type BalanceFn[DataT] = Callable[[DataT], tuple[float, str]]
 # This month's mobile data in bytes, by SIM card number (the operator's format).
 type DataUsedFn[DataT] = Callable[[DataT], Mapping[str, int]]
 # Ends the calls in progress (those on a number, in any format, or all): their ids.

@@ -23,7 +23,7 @@ type Data = OdorikRuntimeData
 _SENSORS = {description.key: description for description in SENSORS}
 
 
-def _balance(data: Data) -> tuple[float, str] | None:
+def _balance(data: Data) -> tuple[float, str]:
     return data.account.data.balance, ODORIK_CURRENCY
 
 

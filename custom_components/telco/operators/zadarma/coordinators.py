@@ -131,9 +131,8 @@ class ZadarmaAccountCoordinator(TelcoCoordinator[ZadarmaAccount, ZadarmaClient])
                 continue
             read[sip_id] = answer.is_online
             self.status_read[sip_id] = now
-        current: ZadarmaAccount | None = self.data
-        if current is None:
-            return
+        # The account as it is now (a poll may have come meanwhile; it never takes it away).
+        current = self.data
         # A line the account poll dropped meanwhile stays dropped.
         kept = {key: value for key, value in read.items() if key in current.sips}
         if not kept or all(current.sip_online.get(key) == value for key, value in kept.items()):

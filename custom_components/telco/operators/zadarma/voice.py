@@ -21,7 +21,7 @@ type Data = ZadarmaRuntimeData
 _BALANCE = next(description for description in SENSORS if description.key == "balance")
 
 
-def _balance(data: Data) -> tuple[float, str] | None:
+def _balance(data: Data) -> tuple[float, str]:
     balance = data.account.data.balance
     return balance.balance, balance.currency
 
