@@ -42,6 +42,11 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: ti
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+def stored(key: str, data: Any) -> dict[str, Any]:
+    """Return a file of Home Assistant's storage (``hass_storage[key]``) holding ``data``."""
+    return {"version": 1, "minor_version": 1, "key": key, "data": data}
+
+
 def entities_of(hass: HomeAssistant, entry: MockConfigEntry, domain: str) -> list[dict[str, Any]]:
     """Describe an entry's entities of one platform: registry entry, device and state.
 

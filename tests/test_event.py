@@ -24,7 +24,14 @@ from custom_components.telco.operators.zadarma.entities import (
     call_attributes as zadarma_attributes,
     call_event_type as zadarma_event_type,
 )
-from tests.common import FROZEN_NOW, advance, entities_of, setup_entry, statistics_call
+from tests.common import (
+    FROZEN_NOW,
+    advance,
+    entities_of,
+    setup_entry,
+    statistics_call,
+    stored,
+)
 from tests.conftest import ODORIK_PASSWORD, ODORIK_USER
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY, SMS_NAME, OdorikSimulator
@@ -456,16 +463,14 @@ async def test_zadarma_takes_up_a_cursor_kept_before_push(
     told = zadarma.add_call(
         from_="420777123456", to="48221234567", callstart=now - timedelta(minutes=3)
     )
-    hass_storage["telco.calls.zadarma_453101"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": "telco.calls.zadarma_453101",
-        "data": {
+    hass_storage["telco.calls.zadarma_453101"] = stored(
+        "telco.calls.zadarma_453101",
+        {
             "since": (now - timedelta(hours=1)).isoformat(),
             "read_until": (now - timedelta(minutes=2)).isoformat(),
             "seen": {f"incoming:{told.id}": told.callstart.isoformat()},
         },
-    }
+    )
     new = zadarma.add_call(
         from_="420608000111", to="48221234567", callstart=now - timedelta(seconds=30)
     )

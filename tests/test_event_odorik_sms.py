@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.common import FROZEN_NOW, advance, setup_entry
+from tests.common import FROZEN_NOW, advance, setup_entry, stored
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY, SMS_NAME
 from tests.test_event import CURSOR_KEY, POLL, add_call, listen_for_events, record_ids
@@ -128,12 +128,9 @@ async def test_a_cursor_of_the_previous_version_keeps_working(
     odorik = simulator.app[ODORIK_KEY]
     calls = [row for row in odorik.calls if row["destination_name"] != SMS_NAME]
     last_told = calls[-2]
-    hass_storage[CURSOR_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": CURSOR_KEY,
-        "data": {"since": "2026-09-01T08:00:00+00:00", "last_id": last_told["id"]},
-    }
+    hass_storage[CURSOR_KEY] = stored(
+        CURSOR_KEY, {"since": "2026-09-01T08:00:00+00:00", "last_id": last_told["id"]}
+    )
     fired = listen_for_events(hass)
     await setup_entry(hass, odorik_entry)
     call = await add_call(session, simulator, direction="in")
@@ -142,9 +139,9 @@ async def test_a_cursor_of_the_previous_version_keeps_working(
 
     # The one call after the stored id, then what is new; no SMS from before the update.
     assert record_ids(fired) == [calls[-1]["id"], call["id"], sms["id"]]
-    stored = hass_storage[CURSOR_KEY]["data"]
-    assert stored["last_id"] == call["id"]
-    assert stored["since"] == "2026-09-01T08:00:00+00:00"
+    cursor = hass_storage[CURSOR_KEY]["data"]
+    assert cursor["last_id"] == call["id"]
+    assert cursor["since"] == "2026-09-01T08:00:00+00:00"
 
     # Kept in the new format, it goes on after a restart without telling anything twice.
     assert await hass.config_entries.async_reload(odorik_entry.entry_id)

@@ -36,7 +36,7 @@ from custom_components.telco.model.statistics import (
     months_before,
 )
 from custom_components.telco.operators.odorik.history import CALL_COST
-from tests.common import advance, setup_entry
+from tests.common import advance, setup_entry, stored
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import odorik_simulator
 from tests.simulator.zadarma import ZADARMA_KEY
@@ -536,15 +536,13 @@ async def test_progress_of_a_series_this_version_does_not_write_is_passed_over(
     _history(simulator, calls_per_day=6, dense=0)
     start = months_before(NOW, 12)
     until = _hour(NOW) - timedelta(days=10)
-    hass_storage["telco.history.odorik_1234567"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": "telco.history.odorik_1234567",
-        "data": {
+    hass_storage["telco.history.odorik_1234567"] = stored(
+        "telco.history.odorik_1234567",
+        {
             kind: {"start": start.isoformat(), "until": until.isoformat(), "bases": {key: 3.0}}
             for kind, key in (("calls", "sms_cost"), ("mobile_data", "roaming_used"))
         },
-    }
+    )
 
     await setup_entry(hass, odorik_entry)
     await _settle(hass)

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.telco.const import DOMAIN
-from tests.common import FROZEN_NOW, advance, device_with, devices_of, setup_entry
+from tests.common import FROZEN_NOW, advance, device_with, devices_of, setup_entry, stored
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
 from tests.simulator.zadarma import ZADARMA_KEY
@@ -429,12 +429,10 @@ async def test_a_kept_clock_that_cannot_be_read_starts_again(
     await setup_entry(hass, odorik_entry)
     assert await hass.config_entries.async_unload(odorik_entry.entry_id)
     simulator.app[ODORIK_KEY].sims.pop(SIM_082)
-    hass_storage["telco.absence.odorik_1234567"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": "telco.absence.odorik_1234567",
-        "data": {"absent_since": [{"subject": "sim", "item": SIM_082, "since": "last week"}]},
-    }
+    key = "telco.absence.odorik_1234567"
+    hass_storage[key] = stored(
+        key, {"absent_since": [{"subject": "sim", "item": SIM_082, "since": "last week"}]}
+    )
 
     assert await hass.config_entries.async_setup(odorik_entry.entry_id)
     await hass.async_block_till_done()

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.telco.api import ZadarmaClient
 from custom_components.telco.api.odorik import OdorikClient
-from tests.common import FROZEN_NOW, advance, setup_entry
+from tests.common import FROZEN_NOW, advance, setup_entry, stored
 from tests.simulator import SimulatorServer
 from tests.simulator.odorik import ODORIK_KEY
 from tests.simulator.zadarma import ZADARMA_KEY
@@ -79,7 +79,7 @@ def _cursor_a_minute_ago(simulator: SimulatorServer, operator: str) -> dict[str,
     else:
         data = {"since": earlier, "read_until": earlier, "seen": {}}
     key = f"telco.calls.{operator}_{1234567 if operator == 'odorik' else 453101}"
-    return {key: {"version": 1, "minor_version": 1, "key": key, "data": data}}
+    return {key: stored(key, data)}
 
 
 # Where each fault hits in turn: every endpoint, the call history only, or (Odorik)
